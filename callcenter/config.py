@@ -1,0 +1,129 @@
+"""One configuration, read from the environment; every key is documented beside its default."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlparse
+
+from crm_core.phones import is_supported_region, normalize_phone
+from crm_core.errors import InvalidPhoneNumber
+
+SANDBOX_ACCOUNT_SID = "AC" + "5a" * 16
+SANDBOX_AUTH_TOKEN = "sandbox-auth-token-not-secret"
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message names it."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(f"configuration error: {key}: {message}")
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of one deployment. Unset keys take the embedded-demo defaults."""
+
+    # "development" runs on embedded defaults; "production" requires explicit secrets.
+    CALLCENTER_ENV: str = "development"
+    # SQLAlchemy URL. Default: a SQLite file in the instance folder.
+    DATABASE_URL: str = ""
+    # Redis URL for rq, routing state and Socket.IO. Default (empty): an embedded server under the instance folder.
+    REDIS_URL: str = ""
+    # Signs sessions and CSRF tokens. Default in development: a random key kept in the instance folder.
+    SECRET_KEY: str = ""
+    # The URL Twilio (or the sandbox) uses to reach us; webhook signatures are checked against it.
+    PUBLIC_BASE_URL: str = "http://127.0.0.1:5000"
+    # ISO region for numbers written without a country code.
+    DEFAULT_REGION: str = "RU"
+    # Twilio account; the defaults are the local sandbox's demo account.
+    TWILIO_ACCOUNT_SID: str = SANDBOX_ACCOUNT_SID
+    TWILIO_AUTH_TOKEN: str = SANDBOX_AUTH_TOKEN
+    # Our inbound number and the caller ID of outbound calls (E.164).
+    TWILIO_PHONE_NUMBER: str = "+74950000000"
+    # REST API host; the local sandbox by default, https://api.twilio.com for real Twilio.
+    TWILIO_API_BASE_URL: str = "http://127.0.0.1:8099"
+    # Browser softphone (real Twilio only): API key, secret and TwiML app SID.
+    TWILIO_API_KEY: str = ""
+    TWILIO_API_SECRET: str = ""
+    TWILIO_TWIML_APP_SID: str = ""
+    # Port of the web process (used by `callcenter up`).
+    PORT: int = 5000
+    # Port of the local Twilio sandbox (used by `callcenter up` and `callcenter sandbox`).
+    SANDBOX_PORT: int = 8099
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Config":
+        """Read every key from `environ` (default: os.environ), apply overrides, validate."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = overrides[f.name] if f.name in overrides else environ.get(f.name)
+            if raw is None or raw == "":
+                continue
+            if f.type == "int":
+                try:
+                    raw = int(raw)
+                except (TypeError, ValueError):
+                    raise ConfigError(f.name, f"must be a whole number, got {raw!r}") from None
+            values[f.name] = raw
+        unknown = set(overrides) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ConfigError(sorted(unknown)[0], "unknown setting")
+        config = cls(**values)
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        """Fail at start, naming the setting, rather than on the first call."""
+        if self.CALLCENTER_ENV not in ("development", "production"):
+            raise ConfigError("CALLCENTER_ENV", "must be development or production")
+        if self.DATABASE_URL and not re.match(r"^(sqlite|postgresql)(\+\w+)?://", self.DATABASE_URL):
+            raise ConfigError("DATABASE_URL", "must be a sqlite:// or postgresql:// URL")
+        if self.REDIS_URL and urlparse(self.REDIS_URL).scheme not in ("redis", "rediss", "unix"):
+            raise ConfigError("REDIS_URL", "must be a redis://, rediss:// or unix:// URL")
+        if self.CALLCENTER_ENV == "production":
+            for key in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
+                if not getattr(self, key):
+                    raise ConfigError(key, "is required in production")
+            if self.TWILIO_AUTH_TOKEN == SANDBOX_AUTH_TOKEN:
+                raise ConfigError("TWILIO_AUTH_TOKEN", "is required in production (the sandbox token is public)")
+        for key in ("PUBLIC_BASE_URL", "TWILIO_API_BASE_URL"):
+            parsed = urlparse(getattr(self, key))
+            if parsed.scheme not in ("http", "https") or not parsed.netloc:
+                raise ConfigError(key, f"must be an http(s) URL, got {getattr(self, key)!r}")
+        if not is_supported_region(self.DEFAULT_REGION):
+            raise ConfigError("DEFAULT_REGION", f"unknown region code {self.DEFAULT_REGION!r} (try RU or US)")
+        if not re.fullmatch(r"AC[0-9a-f]{32}", self.TWILIO_ACCOUNT_SID):
+            raise ConfigError("TWILIO_ACCOUNT_SID", "must be AC followed by 32 hex digits")
+        try:
+            if normalize_phone(self.TWILIO_PHONE_NUMBER, self.DEFAULT_REGION).e164 != self.TWILIO_PHONE_NUMBER:
+                raise ConfigError("TWILIO_PHONE_NUMBER", "must be written in E.164 (+74951234567)")
+        except InvalidPhoneNumber:
+            raise ConfigError("TWILIO_PHONE_NUMBER", f"not a valid number: {self.TWILIO_PHONE_NUMBER!r}") from None
+        for key in ("PORT", "SANDBOX_PORT"):
+            if not 0 < getattr(self, key) < 65536:
+                raise ConfigError(key, "must be a TCP port number")
+
+    def flask_settings(self, instance_path: str) -> dict:
+        """The values Flask stores in app.config, with instance-folder defaults filled in."""
+        settings = {f.name: getattr(self, f.name) for f in fields(self)}
+        settings["DATABASE_URL"] = self.DATABASE_URL or f"sqlite:///{Path(instance_path) / 'callcenter.sqlite3'}"
+        settings["SECRET_KEY"] = self.SECRET_KEY or _instance_secret(Path(instance_path))
+        settings["PUBLIC_BASE_URL"] = self.PUBLIC_BASE_URL.rstrip("/")
+        return settings
+
+
+def _instance_secret(instance: Path) -> str:
+    """A development secret that survives restarts, so sessions do too."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,15 @@
+"""The CRM's tables, one module per concept; import from here."""
+
+from .customers import CUSTOMER_KINDS, LANGUAGES, Customer, PhoneNumber
+from .dnc import DoNotCallEntry
+from .interactions import CHANNELS, DIRECTIONS, Interaction, InteractionEvent
+from .orders import ORDER_STATUSES, Order, OrderEvent
+from .users import ROLES, ApiToken, User
+from .work import OPEN_TICKET_STATUSES, TASK_KINDS, TICKET_PRIORITIES, TICKET_STATUSES, Task, Ticket
+
+__all__ = [
+    "CHANNELS", "CUSTOMER_KINDS", "DIRECTIONS", "LANGUAGES", "OPEN_TICKET_STATUSES", "ORDER_STATUSES",
+    "ROLES", "TASK_KINDS", "TICKET_PRIORITIES", "TICKET_STATUSES",
+    "ApiToken", "Customer", "DoNotCallEntry", "Interaction", "InteractionEvent", "Order", "OrderEvent",
+    "PhoneNumber", "Task", "Ticket", "User",
+]
