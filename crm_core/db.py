@@ -50,6 +50,7 @@ class Base(DeclarativeBase):
 
 def make_engine(url: str, **kwargs) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL and a busy timeout so several processes can share the file."""
+    url = postgres_with_psycopg(url)
     if url.startswith("sqlite"):
         # isolation_level=None + an explicit BEGIN is SQLAlchemy's documented recipe for working SAVEPOINTs on pysqlite.
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False, "isolation_level": None})
@@ -62,12 +63,26 @@ def make_engine(url: str, **kwargs) -> Engine:
     return engine
 
 
+def postgres_with_psycopg(url: str) -> str:
+    """Plain `postgresql://` URLs use psycopg 3, the driver we install (SQLAlchemy would pick psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLite's own lower() folds ASCII only; name search must fold Cyrillic too, as PostgreSQL's does.
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+
+
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

