@@ -18,12 +18,15 @@ def create_app(config: Mapping | None = None, *, environ: Mapping[str, str] | No
     app.config.update(settings.flask_settings(app.instance_path))
     app.json.ensure_ascii = False
 
-    from . import db, errors, health, redis_store
+    from . import db, errors, health, redis_store, telephony
     from .api import bp as api_bp
+    from .voice import bp as voice_bp
 
     db.init_app(app)
     redis_store.init_app(app)
+    telephony.init_app(app)
     errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(voice_bp)
     return app

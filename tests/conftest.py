@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import os
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 import redis
@@ -185,3 +186,55 @@ def make_interaction(db_session):
         return interaction
 
     return make
+
+
+TWIML_XSD = Path(__file__).with_name("twiml_xsd")
+os.environ.setdefault("XML_CATALOG_FILES", str(TWIML_XSD / "catalog.xml"))
+
+
+@pytest.fixture(scope="session")
+def twiml_schema():
+    """Twilio's TwiML XSD (copied from Twilio's twiml-generator, MIT)."""
+    from lxml import etree
+
+    return etree.XMLSchema(etree.parse(str(TWIML_XSD / "twiml_v20100401_twilioRealtimeCallSchema.xsd")))
+
+
+@pytest.fixture
+def parse_twiml(twiml_schema):
+    """Parse a webhook response, asserting it is schema-valid TwiML served as XML."""
+    from lxml import etree
+
+    def parse(response):
+        assert response.status_code == 200, response.data
+        assert response.mimetype in ("text/xml", "application/xml")
+        document = etree.fromstring(response.data)
+        assert twiml_schema.validate(document), twiml_schema.error_log
+        return document
+
+    return parse
+
+
+@pytest.fixture
+def twilio_post(app, client):
+    """POST to a voice webhook signed as Twilio signs it (for the app's PUBLIC_BASE_URL unless `signed_url`)."""
+    from twilio.request_validator import RequestValidator
+
+    validator = RequestValidator(app.config["TWILIO_AUTH_TOKEN"])
+
+    def post(path, params, *, signed_url=None, signature=None):
+        url = signed_url or app.config["PUBLIC_BASE_URL"] + path
+        if signature is None:
+            signature = validator.compute_signature(url, params)
+        return client.post(path, data=params, headers={"X-Twilio-Signature": signature})
+
+    return post
+
+
+def call_params(call_sid: str, *, from_number="+79123456789", to_number="+74950000000", **extra) -> dict:
+    """The parameters Twilio sends with every voice webhook of an inbound call."""
+    return {
+        "CallSid": call_sid, "AccountSid": "AC" + "5a" * 16, "From": from_number, "To": to_number,
+        "Caller": from_number, "Called": to_number, "CallStatus": "ringing", "ApiVersion": "2010-04-01",
+        "Direction": "inbound", "FromCountry": "RU", "ToCountry": "RU", **extra,
+    }

@@ -1,0 +1,107 @@
+"""`TwilioProvider`: place, redirect and end calls, dequeue callers, mint softphone tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from twilio.base.exceptions import TwilioRestException
+from twilio.jwt.access_token import AccessToken
+from twilio.jwt.access_token.grants import VoiceGrant
+from twilio.rest import Client
+
+from .http_client import RedirectingHttpClient
+
+REAL_TWILIO_API = "https://api.twilio.com"
+CALL_PROGRESS_EVENTS = ("initiated", "ringing", "answered", "completed")
+
+
+class TelephonyError(Exception):
+    """The provider refused or failed a request; carries Twilio's error code."""
+
+    def __init__(self, message: str, *, status: int | None = None, code: int | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+@dataclass(frozen=True)
+class PlacedCall:
+    """What the provider told us about a call it accepted."""
+
+    sid: str
+    status: str
+
+
+class TwilioProvider:
+    """Our calls to Twilio's REST API through the real `twilio` library."""
+
+    def __init__(self, *, account_sid: str, auth_token: str, caller_id: str, api_base_url: str = REAL_TWILIO_API,
+                 api_key: str = "", api_secret: str = "", twiml_app_sid: str = ""):
+        http_client = None
+        if api_base_url.rstrip("/") != REAL_TWILIO_API:
+            http_client = RedirectingHttpClient(api_base_url, timeout=10)
+        self.client = Client(account_sid, auth_token, http_client=http_client)
+        self.account_sid = account_sid
+        self.caller_id = caller_id
+        self._api_key, self._api_secret, self._twiml_app_sid = api_key, api_secret, twiml_app_sid
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> "TwilioProvider":
+        """A provider for the app's TWILIO_* settings."""
+        return cls(
+            account_sid=config["TWILIO_ACCOUNT_SID"], auth_token=config["TWILIO_AUTH_TOKEN"],
+            caller_id=config["TWILIO_PHONE_NUMBER"], api_base_url=config["TWILIO_API_BASE_URL"],
+            api_key=config.get("TWILIO_API_KEY", ""), api_secret=config.get("TWILIO_API_SECRET", ""),
+            twiml_app_sid=config.get("TWILIO_TWIML_APP_SID", ""),
+        )
+
+    def place_call(self, to: str, *, url: str, status_callback: str, caller_id: str | None = None,
+                   timeout: int = 30, machine_detection: str | None = None, fallback_url: str | None = None,
+                   async_amd_callback: str | None = None) -> PlacedCall:
+        """Dial `to`; its answer fetches `url`, progress is reported to `status_callback`."""
+        options = dict(
+            to=to, from_=caller_id or self.caller_id, url=url, method="POST",
+            status_callback=status_callback, status_callback_method="POST",
+            status_callback_event=list(CALL_PROGRESS_EVENTS), timeout=timeout,
+        )
+        if fallback_url:
+            options["fallback_url"] = fallback_url
+        if machine_detection:
+            options["machine_detection"] = machine_detection
+            if async_amd_callback:
+                options.update(async_amd=True, async_amd_status_callback=async_amd_callback)
+        call = self._do(lambda: self.client.calls.create(**options))
+        return PlacedCall(sid=call.sid, status=call.status)
+
+    def redirect_call(self, call_sid: str, url: str) -> None:
+        """Make a live call continue with the TwiML at `url`."""
+        self._do(lambda: self.client.calls(call_sid).update(url=url, method="POST"))
+
+    def hang_up(self, call_sid: str) -> None:
+        """End a call in progress (or cancel it while it is still ringing)."""
+        call = self._do(lambda: self.client.calls(call_sid).fetch())
+        status = "canceled" if call.status in ("queued", "ringing") else "completed"
+        self._do(lambda: self.client.calls(call_sid).update(status=status))
+
+    def dequeue(self, queue_name: str, url: str, call_sid: str = "Front") -> None:
+        """Take a waiting caller (the first, or `call_sid`) out of `queue_name` to the TwiML at `url`."""
+        queue = next((q for q in self._do(self.client.queues.list) if q.friendly_name == queue_name), None)
+        if queue is None:
+            raise TelephonyError(f"no queue named {queue_name!r}", status=404, code=20404)
+        self._do(lambda: self.client.queues(queue.sid).members(call_sid).update(url=url, method="POST"))
+
+    def access_token(self, identity: str, ttl: int = 3600) -> str:
+        """A Voice JWT that lets the agent's browser softphone receive `<Client>identity</Client>` calls."""
+        if not (self._api_key and self._api_secret):
+            raise TelephonyError("TWILIO_API_KEY and TWILIO_API_SECRET are needed for softphone tokens")
+        token = AccessToken(self.account_sid, self._api_key, self._api_secret, identity=identity, ttl=ttl)
+        token.add_grant(VoiceGrant(outgoing_application_sid=self._twiml_app_sid or None, incoming_allow=True))
+        return token.to_jwt()
+
+    @staticmethod
+    def _do(request):
+        try:
+            return request()
+        except TwilioRestException as exc:
+            raise TelephonyError(exc.msg, status=exc.status, code=exc.code) from exc

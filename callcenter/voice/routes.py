@@ -1,0 +1,157 @@
+"""Voice webhooks: parse Twilio's parameters, call one crm_core operation, answer TwiML."""
+
+from __future__ import annotations
+
+import logging
+from email.utils import parsedate_to_datetime
+
+from flask import current_app, request
+from twilio.twiml.voice_response import VoiceResponse
+
+from crm_core import calls
+from crm_core.models import Customer
+
+from ..db import get_session
+from . import bp
+from .security import twilio_webhook
+from .twiml import enqueue_for_agent, twiml, webhook_url
+
+log = logging.getLogger(__name__)
+
+MENU_PROMPT = {
+    "ru": ("ru-RU", "Здравствуйте! Чтобы поговорить с оператором, нажмите ноль."),
+    "en": ("en-US", "Hello! To speak to an agent, press zero."),
+}
+QUEUE_PROMPT = {
+    "ru": ("ru-RU", "Вы {position}-й в очереди. Пожалуйста, оставайтесь на линии."),
+    "en": ("en-US", "You are number {position} in the queue. Please stay on the line."),
+}
+
+
+def _direction() -> str:
+    return "inbound" if request.form.get("Direction", "inbound") == "inbound" else "outbound"
+
+
+def _current_call():
+    """The interaction of the request's CallSid, opened on its first webhook."""
+    return calls.open_call(
+        get_session(), call_sid=request.form["CallSid"], from_number=request.form.get("From"),
+        to_number=request.form.get("To"), direction=_direction(),
+        default_region=current_app.config["DEFAULT_REGION"],
+    )
+
+
+def _language(interaction) -> str:
+    customer = get_session().get(Customer, interaction.customer_id) if interaction.customer_id else None
+    return customer.language if customer and customer.language in MENU_PROMPT else "ru"
+
+
+@bp.post("/incoming")
+@twilio_webhook()
+def incoming():
+    """A call arrives: open its interaction and greet the caller with the menu."""
+    interaction = _current_call()
+    get_session().commit()
+    return twiml(_menu(_language(interaction)))
+
+
+@bp.post("/menu")
+@twilio_webhook()
+def menu():
+    """The caller pressed a key in the menu."""
+    session = get_session()
+    interaction = _current_call()
+    digits = request.form.get("Digits", "")
+    calls.record_ivr_step(session, interaction, f"menu:{digits or 'timeout'}")
+    session.commit()
+    if digits == "0":
+        return twiml(enqueue_for_agent(VoiceResponse()))
+    return twiml(_menu(_language(interaction)))
+
+
+def _menu(language: str) -> VoiceResponse:
+    voice_language, prompt = MENU_PROMPT[language]
+    response = VoiceResponse()
+    gather = response.gather(num_digits=1, action=webhook_url("voice.menu"), method="POST", timeout=5)
+    gather.say(prompt, language=voice_language)
+    return enqueue_for_agent(response)  # no key pressed: an agent takes the call
+
+
+@bp.post("/queue/wait")
+@twilio_webhook(on_error="hangup")
+def queue_wait():
+    """Hold prompt while the caller waits in an agent queue (Twilio refetches it in a loop)."""
+    interaction = _current_call()
+    voice_language, prompt = QUEUE_PROMPT[_language(interaction)]
+    response = VoiceResponse()
+    response.say(prompt.format(position=request.form.get("QueuePosition", "1")), language=voice_language)
+    response.pause(length=10)
+    return twiml(response)
+
+
+@bp.post("/queue/left")
+@twilio_webhook(on_error="ignore")
+def queue_left():
+    """The caller left the queue (bridged, hung up, redirected): note it on the timeline."""
+    session = get_session()
+    interaction = _current_call()
+    calls.record_event(session, interaction, "queue_left", {
+        "result": request.form.get("QueueResult"), "queue_time": request.form.get("QueueTime"),
+    })
+    session.commit()
+    return twiml(VoiceResponse())
+
+
+@bp.post("/status")
+@twilio_webhook(on_error="ignore")
+def status():
+    """A status callback: merge it into the call's interaction (idempotent, order-tolerant)."""
+    form = request.form
+    session = get_session()
+    calls.apply_status(
+        session,
+        calls.StatusUpdate(
+            call_sid=form["CallSid"], status=form.get("CallStatus", ""),
+            sequence=_int(form.get("SequenceNumber")), timestamp=_rfc2822(form.get("Timestamp")),
+            call_duration=_int(form.get("CallDuration")), answered_by=form.get("AnsweredBy"),
+        ),
+        default_region=current_app.config["DEFAULT_REGION"], from_number=form.get("From"),
+        to_number=form.get("To"), direction=_direction(),
+    )
+    session.commit()
+    return twiml(VoiceResponse())
+
+
+@bp.post("/fallback")
+@twilio_webhook()
+def fallback():
+    """Twilio could not use our primary answer (error, timeout, bad TwiML): apologise and reach an agent."""
+    log.error("Twilio used the fallback URL CallSid=%s ErrorCode=%s ErrorUrl=%s",
+              request.form.get("CallSid"), request.form.get("ErrorCode"), request.form.get("ErrorUrl"))
+    session = get_session()
+    interaction = _current_call()
+    calls.record_event(session, interaction, "webhook_error", {
+        "code": request.form.get("ErrorCode"), "url": request.form.get("ErrorUrl"),
+    })
+    session.commit()
+    voice_language, _ = MENU_PROMPT[_language(interaction)]
+    response = VoiceResponse()
+    response.say("Извините, произошла ошибка." if voice_language == "ru-RU" else "Sorry, something went wrong.",
+                 language=voice_language)
+    return twiml(enqueue_for_agent(response))
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _rfc2822(value: str | None):
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None

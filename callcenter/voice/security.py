@@ -1,0 +1,59 @@
+"""The gate of every voice route: a valid X-Twilio-Signature, and TwiML even when the handler fails."""
+
+from __future__ import annotations
+
+import logging
+from functools import wraps
+
+from flask import abort, current_app, request
+from twilio.request_validator import RequestValidator
+from twilio.twiml.voice_response import VoiceResponse
+
+from ..db import get_session
+from .twiml import apology, twiml
+
+log = logging.getLogger(__name__)
+
+
+def signed_request_url() -> str:
+    """The URL Twilio requested, rebuilt from PUBLIC_BASE_URL so it matches behind a proxy or tunnel."""
+    query = request.query_string.decode()
+    return current_app.config["PUBLIC_BASE_URL"] + request.path + (f"?{query}" if query else "")
+
+
+def has_valid_signature() -> bool:
+    """Whether the request was signed by the holder of our Twilio auth token for this exact URL and body."""
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature:
+        return False
+    validator = RequestValidator(current_app.config["TWILIO_AUTH_TOKEN"])
+    params = request.form if request.method == "POST" else {}
+    return validator.validate(signed_request_url(), params, signature)
+
+
+def twilio_webhook(*, on_error: str = "enqueue"):
+    """Mark a view as a Twilio webhook: 403 unless signed; an exception is logged with the CallSid and
+    answered with safe TwiML: an apology then an agent queue ("enqueue"), an apology then goodbye
+    ("hangup"), or an empty response for callbacks that play nothing ("ignore")."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not has_valid_signature():
+                log.warning("rejected unsigned or wrongly signed webhook %s CallSid=%s",
+                            request.path, request.values.get("CallSid"))
+                abort(403)
+            try:
+                return view(*args, **kwargs)
+            except Exception:
+                call_sid = request.values.get("CallSid", "?")
+                log.exception("voice webhook %s failed CallSid=%s", request.path, call_sid)
+                get_session().rollback()
+                if on_error == "ignore":
+                    return twiml(VoiceResponse())
+                return twiml(apology(to_queue=on_error == "enqueue"))
+
+        wrapper.twilio_webhook = True
+        return wrapper
+
+    return decorate

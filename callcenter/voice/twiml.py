@@ -1,0 +1,49 @@
+"""Rendering TwiML responses and the absolute webhook URLs Twilio is told to call."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, url_for
+from twilio.twiml.voice_response import VoiceResponse
+
+AGENT_QUEUE = "support"
+APOLOGY = {
+    "ru-RU": "Извините, произошла техническая ошибка. Соединяем вас с оператором.",
+    "en-US": "Sorry, something went wrong. Connecting you to an agent.",
+}
+GOODBYE = {
+    "ru-RU": "Извините, произошла техническая ошибка. Пожалуйста, перезвоните позже.",
+    "en-US": "Sorry, something went wrong. Please call again later.",
+}
+
+
+def twiml(response: VoiceResponse) -> Response:
+    """Serve TwiML with the XML content type Twilio requires."""
+    return Response(str(response), mimetype="text/xml")
+
+
+def webhook_url(endpoint: str, **values) -> str:
+    """The public URL of a webhook, as Twilio must request it (and as it will be signed)."""
+    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)
+
+
+def enqueue_for_agent(response: VoiceResponse, queue: str = AGENT_QUEUE) -> VoiceResponse:
+    """Put the caller in an agent queue with our hold prompts and a report when they leave it."""
+    response.enqueue(
+        queue,
+        action=webhook_url("voice.queue_left"),
+        wait_url=webhook_url("voice.queue_wait"),
+        wait_url_method="POST",
+    )
+    return response
+
+
+def apology(*, to_queue: bool) -> VoiceResponse:
+    """What a caller hears when a webhook fails: a short apology, then an agent (or goodbye)."""
+    response = VoiceResponse()
+    messages = APOLOGY if to_queue else GOODBYE
+    for language, text in messages.items():
+        response.say(text, language=language)
+    if to_queue:
+        return enqueue_for_agent(response)
+    response.hangup()
+    return response
