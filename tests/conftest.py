@@ -84,18 +84,32 @@ def db_session(connection) -> Session:
 
 
 @pytest.fixture
-def app(database_url, redis_url, redis_client, connection, tmp_path):
-    """The app on the test stores; its requests share the test's rolled-back transaction."""
-    app = create_app(
-        {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": TEST_SECRET},
-        environ={},
-    )
-    app.config["TESTING"] = True
-    database(app).session_factory = sessionmaker(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-    )
-    yield app
-    database(app).engine.dispose()
+def make_app(database_url, redis_url, redis_client, connection):
+    """Build apps on the test stores with some settings overridden; their requests share the test's
+    rolled-back transaction."""
+    apps = []
+
+    def make(**overrides):
+        settings = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": TEST_SECRET} | overrides
+        app = create_app(settings, environ={})
+        app.config["TESTING"] = True
+        database(app).session_factory = sessionmaker(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        database(app).engine.dispose()
+        if app.extensions.get("redis") is not None:
+            app.extensions["redis"].close()
+
+
+@pytest.fixture
+def app(make_app):
+    """The app on the test stores."""
+    return make_app()
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from callcenter import create_app
-from callcenter.db import database
 from crm_core import models
 from tests.conftest import call_params
 
@@ -59,14 +57,10 @@ def test_tampered_parameters_are_refused(app, client):
     assert response.status_code == 403
 
 
-def test_signature_is_checked_against_the_public_url_behind_a_proxy(database_url, redis_url, connection, parse_twiml):
+def test_signature_is_checked_against_the_public_url_behind_a_proxy(make_app, parse_twiml):
     from twilio.request_validator import RequestValidator
 
-    app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url,
-                      "PUBLIC_BASE_URL": "https://cc.example.com/"}, environ={})
-    from sqlalchemy.orm import sessionmaker
-
-    database(app).session_factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    app = make_app(PUBLIC_BASE_URL="https://cc.example.com/")
     validator = RequestValidator(app.config["TWILIO_AUTH_TOKEN"])
     params = call_params(SID)
     client = app.test_client()  # Flask sees http://localhost/voice/incoming
