@@ -23,11 +23,10 @@ def link(sandbox: Sandbox, waiting: Call, joining: Call) -> bool:
         return True
 
 
-def hold(runner: CallRunner, peer: Call) -> float:
-    """Stay connected to ``peer`` until either leg leaves; return the simulated seconds spent.
-    Leaving for any reason (hangup, redirect, talk time over) breaks the bridge for both."""
+def hold(runner: CallRunner, peer: Call) -> None:
+    """Stay connected to ``peer`` until either leg leaves. Leaving for any reason (hangup,
+    redirect, talk time over) breaks the bridge for both."""
     call, sandbox = runner.call, runner.sandbox
-    started = runner.clock.now()
     try:
         runner.wait(None, until=lambda: peer.ended or peer.bridged_with != call.sid or call.bridged_with != peer.sid)
     finally:
@@ -35,4 +34,3 @@ def hold(runner: CallRunner, peer: Call) -> float:
             if call.bridged_with == peer.sid:
                 call.bridged_with = None
                 sandbox.changed.notify_all()
-    return runner.clock.now() - started

@@ -26,7 +26,17 @@ class DialOutcome:
     status: str = "failed"
     call_sid: str | None = None
     duration: int = 0
-    bridged: bool = False
+    bridged_at: float | None = None
+
+    def bridged(self, call_sid: str, now: float) -> None:
+        """Record that the call got connected to ``call_sid``."""
+        self.call_sid, self.bridged_at = call_sid, now
+
+    def ended(self, status: str, now: float) -> None:
+        """Record how the dial ended; a connected dial lasted until now."""
+        self.status = status
+        if self.bridged_at is not None:
+            self.duration = int(round(now - self.bridged_at))
 
     def params(self) -> tuple[tuple[str, str], ...]:
         """Return the action URL's parameters."""
@@ -55,7 +65,7 @@ def dial(runner: CallRunner, verb: Verb, document_url: str | None) -> Target | N
             _dial_legs(runner, nouns, timeout, verb.attr("callerId"), document_url, outcome)
     except CallEnded:
         if action:
-            outcome.status = "completed" if outcome.bridged else "canceled"
+            outcome.ended("completed" if outcome.bridged_at is not None else "canceled", runner.clock.now())
             runner.notify(Target(action, method, params=outcome.params()))
         raise
     runner.note("dial_end", dial_call_status=outcome.status, dial_call_sid=outcome.call_sid, duration=outcome.duration)
@@ -103,12 +113,12 @@ def _dial_legs(runner: CallRunner, nouns: list[Verb], timeout: float, caller_id:
             outcome.status = _unbridged_status([leg.status for leg in legs])
             outcome.call_sid = legs[0].sid if len(legs) == 1 else None
             return
-        outcome.call_sid, outcome.bridged = peer.sid, True
+        outcome.bridged(peer.sid, runner.clock.now())
         _cancel_unanswered(runner, legs)
         runner.answer_inbound()
         runner.note("bridged", call_sid=peer.sid, to=peer.to)
-        seconds = bridge.hold(runner, peer)
-        outcome.status, outcome.duration = "completed", int(round(seconds))
+        bridge.hold(runner, peer)
+        outcome.ended("completed", runner.clock.now())
     finally:
         with sandbox.lock:
             parent.awaiting = frozenset()
@@ -183,11 +193,11 @@ def _dial_queue(runner: CallRunner, noun: Verb, timeout: float, document_url: st
         if agent.bridged_with != caller.sid:
             outcome.status = "failed"
             return
-        outcome.bridged = True
+        outcome.bridged(caller.sid, runner.clock.now())
         runner.answer_inbound()
         runner.note("bridged", call_sid=caller.sid, to=caller.from_)
-        seconds = bridge.hold(runner, caller)
-        outcome.status, outcome.duration = "completed", int(round(seconds))
+        bridge.hold(runner, caller)
+        outcome.ended("completed", runner.clock.now())
     finally:
         with sandbox.lock:
             agent.awaiting = frozenset()

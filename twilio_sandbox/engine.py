@@ -185,6 +185,8 @@ class CallRunner:
         """Request a webhook with the call's standard parameters plus ``extra``."""
         with self.sandbox.lock:
             params = call_params(self.call)
+            if self.call.hangup_by and self.call.status == "in-progress":  # hung up, not yet finished
+                params = [(name, "completed" if name == "CallStatus" else value) for name, value in params]
         return self.post(url, method, params + list(extra))
 
     def post(self, url: str, method: str, params: list[tuple[str, str]]) -> webhooks.WebhookResponse:

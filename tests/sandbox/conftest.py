@@ -166,3 +166,8 @@ def twilio_client(sandbox_url: str) -> Iterator[Client]:
     http_client = SandboxHttpClient(sandbox_url)
     yield Client(ACCOUNT_SID, AUTH_TOKEN, http_client=http_client)
     http_client.session.close()
+
+
+def hangup_event(call: dict) -> dict:
+    """Return the transcript event that ended a call (from GET /_sandbox/calls/{sid})."""
+    return next(event for event in call["transcript"] if event["event"] == "hangup")

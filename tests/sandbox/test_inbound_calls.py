@@ -6,7 +6,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from twilio_sandbox import format_transcript
 
-from .conftest import ACCOUNT_SID, CUSTOMER, OUR_NUMBER
+from .conftest import hangup_event, ACCOUNT_SID, CUSTOMER, OUR_NUMBER
 
 
 def test_inbound_call_fetches_voice_url_with_twilio_parameters(control, customer, our_number):
@@ -80,8 +80,7 @@ def test_silence_lets_the_gather_time_out_and_fall_through(control, customer, ou
     gather_at = next(e["t"] for e in call["transcript"] if e["event"] == "gather")
     said = next(e for e in call["transcript"] if e.get("text") == "We did not receive any input")
     assert said["t"] - gather_at >= 3
-    assert call["transcript"][-2]["event"] == "hangup"
-    assert call["transcript"][-2]["by"] == "twiml"
+    assert hangup_event(call)["by"] == "twiml"
 
 
 def test_action_on_empty_result_calls_the_action_without_input(control, customer, our_number):
@@ -110,7 +109,7 @@ def test_hangup_action_in_the_script_ends_the_call_at_that_gather(control, custo
     call = control.wait(control.place_call(CUSTOMER, our_number, script=[{"press": "5"}, {"wait": 2}, {"hangup": True}]))
 
     assert [p.get("Digits") for p in customer.requests_to("/voice")] == [None, "5"]
-    assert call["transcript"][-2]["by"] == "caller"
+    assert hangup_event(call)["by"] == "caller"
 
 
 def test_redirect_resolves_relative_urls_and_skips_the_rest_of_the_document(control, customer, our_number):
