@@ -3,15 +3,16 @@ arrive late, twice or out of order."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from .db import utcnow
-from .models import Interaction, InteractionEvent, PhoneNumber
+from .models import Customer, Interaction, InteractionEvent, PhoneNumber
 from .phones import normalize_phone
 from .errors import InvalidPhoneNumber
 
@@ -42,27 +43,50 @@ def open_call(
     status: str = "ringing",
     context: dict | None = None,
 ) -> Interaction:
-    """Return the interaction of `call_sid`, creating it (linked to the caller's customer) the first time.
+    """Create the interaction of a new call, linked to the caller's customer; if the call already has one
+    (a retried webhook, or a concurrent request of the same call), return that one instead.
 
-    Safe to call for every webhook of the call and from concurrent processes: the unique call SID decides.
+    This is the hot path of every inbound call: a new call costs one INSERT that also looks up the caller.
+    Later webhooks of a call should use `call_record`, which reads first.
     """
-    existing = session.scalar(sa.select(Interaction).where(Interaction.call_sid == call_sid))
-    if existing is not None:
-        return existing
-    party = from_number if direction == "inbound" else to_number
-    interaction = Interaction(
-        call_sid=call_sid, channel="voice", direction=direction, status=status,
-        from_number=from_number, to_number=to_number, started_at=utcnow(),
-        customer_id=_customer_for(session, party, default_region), context=context or {}, ivr_path=[],
+    values = dict(
+        call_sid=call_sid, channel="voice", direction=direction, status=status, status_sequence=-1,
+        from_number=from_number, to_number=to_number, started_at=utcnow(), context=context or {}, ivr_path=[],
     )
-    interaction.events = [InteractionEvent(kind="call_started", detail={"direction": direction})]
-    try:
-        with session.begin_nested():
-            session.add(interaction)
-    except IntegrityError:
-        # Another request of the same call created it first: use theirs.
+    party = _e164_or_none(from_number if direction == "inbound" else to_number, default_region)
+    created = session.execute(_new_call_statement(session.get_bind().dialect.name), values | {"party": party}).first()
+    if created is None:  # not the call's first webhook (or another request created it first)
         return session.scalars(sa.select(Interaction).where(Interaction.call_sid == call_sid)).one()
+    # The row is exactly `values` plus what RETURNING gave: attach it instead of reading it back.
+    interaction = Interaction(id=created.id, customer_id=created.customer_id, language=created.language, **values)
+    make_transient_to_detached(interaction)
+    session.add(interaction)
     return interaction
+
+
+@functools.cache
+def _new_call_statement(dialect: str):
+    """INSERT the interaction with the caller's customer and language looked up in the same statement,
+    doing nothing if the call already has one. Built once per dialect: this runs for every new call."""
+    owner = sa.select(PhoneNumber.customer_id).where(PhoneNumber.e164 == sa.bindparam("party")).scalar_subquery()
+    language = sa.select(Customer.language).where(Customer.id == owner).scalar_subquery()
+    table = Interaction.__table__
+    columns = ("call_sid", "channel", "direction", "status", "status_sequence", "from_number", "to_number",
+               "started_at", "context", "ivr_path")
+    module = postgresql if dialect == "postgresql" else sqlite
+    return (
+        module.insert(table)
+        .values({name: sa.bindparam(name, type_=table.c[name].type) for name in columns}
+                | {"customer_id": owner, "language": language})
+        .on_conflict_do_nothing()
+        .returning(table.c.id, table.c.customer_id, table.c.language)
+    )
+
+
+def call_record(session: Session, *, call_sid: str, **call) -> Interaction:
+    """The interaction of a call already under way, opened now if its earlier webhooks never reached us."""
+    existing = session.scalar(sa.select(Interaction).where(Interaction.call_sid == call_sid))
+    return existing if existing is not None else open_call(session, call_sid=call_sid, **call)
 
 
 def apply_status(session: Session, update: StatusUpdate, *, default_region: str = "RU",
@@ -73,7 +97,7 @@ def apply_status(session: Session, update: StatusUpdate, *, default_region: str 
     Status only moves forward (by SequenceNumber, then by call progress) and never leaves a terminal
     state; timestamps and durations are filled in whatever order the callbacks arrive.
     """
-    interaction = open_call(
+    interaction = call_record(
         session, call_sid=update.call_sid, from_number=from_number, to_number=to_number,
         direction=direction, default_region=default_region, status="initiated",
     )
@@ -141,11 +165,11 @@ def record_event(session: Session, interaction: Interaction, kind: str, detail: 
     session.flush()
 
 
-def _customer_for(session: Session, number: str | None, default_region: str) -> int | None:
+def _e164_or_none(number: str | None, default_region: str) -> str | None:
+    """The E.164 form of a party's number; None for an anonymous, withheld or invalid caller ID."""
     if not number:
         return None
     try:
-        e164 = normalize_phone(number, default_region).e164
+        return normalize_phone(number, default_region).e164
     except InvalidPhoneNumber:
-        return None  # anonymous or withheld caller ID
-    return session.scalar(sa.select(PhoneNumber.customer_id).where(PhoneNumber.e164 == e164))
+        return None

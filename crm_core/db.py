@@ -59,7 +59,9 @@ def make_engine(url: str, **kwargs) -> Engine:
     engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+        # IMMEDIATE: a transaction takes the write lock up front, so concurrent writers wait (busy timeout)
+        # instead of failing with "database is locked" when a read lock cannot be upgraded.
+        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
     return engine
 
 

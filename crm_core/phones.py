@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import phonenumbers
 from phonenumbers import PhoneNumberType, number_type, timezone as pn_timezone
@@ -22,18 +22,31 @@ _KINDS = {
 
 @dataclass(frozen=True)
 class NormalizedPhone:
-    """A valid number in E.164 with what we can tell about it offline."""
+    """A valid number in E.164 with what we can tell about it offline (worked out only when asked:
+    caller-ID lookups on every call need just the E.164 form)."""
 
     e164: str
-    kind: str
-    region: str | None
-    time_zones: tuple[str, ...]
+    parsed: phonenumbers.PhoneNumber = field(repr=False, compare=False)
+
+    @property
+    def kind(self) -> str:
+        """mobile, fixed, fixed_or_mobile, toll_free, voip or other."""
+        return _KINDS.get(number_type(self.parsed), "other")
+
+    @property
+    def region(self) -> str | None:
+        """The ISO region the number belongs to."""
+        return phonenumbers.region_code_for_number(self.parsed)
+
+    @property
+    def time_zones(self) -> tuple[str, ...]:
+        """Every time zone the number may be in (several for large countries)."""
+        return tuple(z for z in pn_timezone.time_zones_for_number(self.parsed) if z != "Etc/Unknown")
 
     @property
     def national(self) -> str:
         """The number formatted as a local caller would write it."""
-        parsed = phonenumbers.parse(self.e164)
-        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+        return phonenumbers.format_number(self.parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def normalize_phone(raw: str, default_region: str) -> NormalizedPhone:
@@ -48,13 +61,7 @@ def normalize_phone(raw: str, default_region: str) -> NormalizedPhone:
         raise InvalidPhoneNumber(raw, f"cannot be parsed: {exc._msg}") from exc
     if not phonenumbers.is_valid_number(parsed):
         raise InvalidPhoneNumber(raw)
-    zones = tuple(z for z in pn_timezone.time_zones_for_number(parsed) if z != "Etc/Unknown")
-    return NormalizedPhone(
-        e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
-        kind=_KINDS.get(number_type(parsed), "other"),
-        region=phonenumbers.region_code_for_number(parsed),
-        time_zones=zones,
-    )
+    return NormalizedPhone(e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), parsed=parsed)
 
 
 def is_supported_region(region: str) -> bool:

@@ -9,7 +9,6 @@ from flask import current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from crm_core import calls
-from crm_core.models import Customer
 
 from ..db import get_session
 from . import bp
@@ -32,9 +31,9 @@ def _direction() -> str:
     return "inbound" if request.form.get("Direction", "inbound") == "inbound" else "outbound"
 
 
-def _current_call():
-    """The interaction of the request's CallSid, opened on its first webhook."""
-    return calls.open_call(
+def _call(opener=calls.call_record):
+    """The interaction of the request's CallSid (opened if none exists yet)."""
+    return opener(
         get_session(), call_sid=request.form["CallSid"], from_number=request.form.get("From"),
         to_number=request.form.get("To"), direction=_direction(),
         default_region=current_app.config["DEFAULT_REGION"],
@@ -42,17 +41,17 @@ def _current_call():
 
 
 def _language(interaction) -> str:
-    customer = get_session().get(Customer, interaction.customer_id) if interaction.customer_id else None
-    return customer.language if customer and customer.language in MENU_PROMPT else "ru"
+    return interaction.language if interaction.language in MENU_PROMPT else "ru"
 
 
 @bp.post("/incoming")
 @twilio_webhook()
 def incoming():
     """A call arrives: open its interaction and greet the caller with the menu."""
-    interaction = _current_call()
+    interaction = _call(calls.open_call)
+    response = _menu(_language(interaction))
     get_session().commit()
-    return twiml(_menu(_language(interaction)))
+    return twiml(response)
 
 
 @bp.post("/menu")
@@ -60,7 +59,7 @@ def incoming():
 def menu():
     """The caller pressed a key in the menu."""
     session = get_session()
-    interaction = _current_call()
+    interaction = _call()
     digits = request.form.get("Digits", "")
     calls.record_ivr_step(session, interaction, f"menu:{digits or 'timeout'}")
     session.commit()
@@ -81,7 +80,7 @@ def _menu(language: str) -> VoiceResponse:
 @twilio_webhook(on_error="hangup")
 def queue_wait():
     """Hold prompt while the caller waits in an agent queue (Twilio refetches it in a loop)."""
-    interaction = _current_call()
+    interaction = _call()
     voice_language, prompt = QUEUE_PROMPT[_language(interaction)]
     response = VoiceResponse()
     response.say(prompt.format(position=request.form.get("QueuePosition", "1")), language=voice_language)
@@ -94,7 +93,7 @@ def queue_wait():
 def queue_left():
     """The caller left the queue (bridged, hung up, redirected): note it on the timeline."""
     session = get_session()
-    interaction = _current_call()
+    interaction = _call()
     calls.record_event(session, interaction, "queue_left", {
         "result": request.form.get("QueueResult"), "queue_time": request.form.get("QueueTime"),
     })
@@ -129,7 +128,7 @@ def fallback():
     log.error("Twilio used the fallback URL CallSid=%s ErrorCode=%s ErrorUrl=%s",
               request.form.get("CallSid"), request.form.get("ErrorCode"), request.form.get("ErrorUrl"))
     session = get_session()
-    interaction = _current_call()
+    interaction = _call()
     calls.record_event(session, interaction, "webhook_error", {
         "code": request.form.get("ErrorCode"), "url": request.form.get("ErrorUrl"),
     })

@@ -27,6 +27,7 @@ class Interaction(Base):
     to_number: Mapped[str | None] = mapped_column(sa.String(32))
     agent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     queue: Mapped[str | None] = mapped_column(sa.String(64))
+    language: Mapped[str | None] = mapped_column(sa.String(8))
     status: Mapped[str] = mapped_column(sa.String(24), default="initiated")
     status_sequence: Mapped[int] = mapped_column(default=-1)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

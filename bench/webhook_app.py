@@ -1,0 +1,15 @@
+"""The platform app plus one bare route returning constant TwiML, served together for bench/webhook.py."""
+
+from flask import Response
+
+from callcenter import create_app
+
+CONSTANT_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello</Say></Response>'
+
+app = create_app()
+
+
+@app.post("/bench/bare")
+def bare():
+    """The baseline: no signature check, no database, constant TwiML."""
+    return Response(CONSTANT_TWIML, mimetype="text/xml")
