@@ -238,6 +238,7 @@ def _summary(call: Call) -> dict:
         "queue": queue.friendly_name if queue else None,
         "bridged_with": call.bridged_with,
         "gathering": call.gathering,
+        "created_at": call.date_created,  # simulated epoch seconds; transcript "t" counts from here
         "start_time": None if call.start_time is None else rfc2822(call.start_time),
         "end_time": None if call.end_time is None else rfc2822(call.end_time),
         "duration": call.duration,

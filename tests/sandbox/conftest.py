@@ -171,3 +171,14 @@ def twilio_client(sandbox_url: str) -> Iterator[Client]:
 def hangup_event(call: dict) -> dict:
     """Return the transcript event that ended a call (from GET /_sandbox/calls/{sid})."""
     return next(event for event in call["transcript"] if event["event"] == "hangup")
+
+
+def eventually(check: Callable[[], object], timeout: float = 5.0, message: str = "condition never held"):
+    """Poll ``check`` (real time) until it returns something truthy, and return that."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        assert time.monotonic() < deadline, message
+        time.sleep(0.01)

@@ -6,7 +6,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from twilio_sandbox import format_transcript
 
-from .conftest import hangup_event, ACCOUNT_SID, CUSTOMER, OUR_NUMBER
+from .conftest import eventually, hangup_event, ACCOUNT_SID, CUSTOMER, OUR_NUMBER
 
 
 def test_inbound_call_fetches_voice_url_with_twilio_parameters(control, customer, our_number):
@@ -133,7 +133,7 @@ def test_live_key_presses_answer_the_gather_of_an_interactive_caller(control, cu
     customer.twiml("/got", lambda r, p: r.say("thanks"))
     sid = control.place_call(CUSTOMER, our_number)
 
-    _wait_until_gathering(control, sid)
+    eventually(lambda: control.call(sid)["gathering"])
     control.press(sid, "4")
     control.press(sid, "2")
     control.wait(sid)
@@ -189,13 +189,3 @@ def test_transcript_reads_like_the_call(control, customer, our_number):
     assert any(line.endswith("heard (ru-RU): Здравствуйте") for line in lines)
     assert any(line.endswith("pressed 1") for line in lines)
     assert any("hung up by twiml" in line for line in lines)
-
-
-def _wait_until_gathering(control, sid: str, timeout: float = 5.0) -> None:
-    """Poll the control API until the call is collecting input."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not control.call(sid)["gathering"]:
-        assert time.monotonic() < deadline, "the call never started gathering"
-        time.sleep(0.01)

@@ -8,7 +8,7 @@ from twilio.base.exceptions import TwilioRestException
 
 from twilio_sandbox import SandboxClient
 
-from .conftest import ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, SandboxHttpClient, hangup_event
+from .conftest import eventually, ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, SandboxHttpClient, hangup_event
 
 LEAD = "+79990001122"
 ALL_EVENTS = ["initiated", "ringing", "answered", "completed"]
@@ -242,38 +242,34 @@ def test_outbound_calls_beyond_the_cps_budget_are_queued_not_refused(make_sandbo
             for i in range(5):
                 control.add_callee(f"+7999000000{i}", "busy")
             created = [_create(client, customer, to=f"+7999000000{i}", status_callback_event=["initiated"]) for i in range(5)]
-            for call in created:
-                control.wait(call.sid)
+            ended = [control.wait(call.sid) for call in created]
         queue_times = [int(client.calls(call.sid).fetch().queue_time) for call in created]
     finally:
         http_client.session.close()
 
     assert all(call.status == "queued" for call in created)
-    initiated = sorted(hit.received_at for hit in customer.hits if hit.path == "/progress")
-    gaps = [later - earlier for earlier, later in zip(initiated, initiated[1:])]
-    assert len(initiated) == 5
-    assert min(gaps) >= 0.04, gaps  # 0.5 simulated seconds apart = 0.05 s at speed 10
-    assert queue_times == sorted(queue_times) and queue_times[-1] >= 1500
+    slots = [call["created_at"] + ms / 1000 for call, ms in zip(ended, queue_times)]
+    gaps = [later - earlier for earlier, later in zip(slots, slots[1:])]
+    assert gaps == pytest.approx([0.5] * 4, abs=0.01)  # 2 calls per simulated second
+    for call, slot in zip(ended, slots):
+        assert call["created_at"] + _event(call, "initiated")["t"] >= slot - 0.05  # transcript t is rounded
+    assert len(customer.requests_to("/progress")) == 5
 
 
-def _wait_for_event(control, sid: str, event: str, timeout: float = 5.0) -> None:
-    """Poll until the call's transcript has ``event``."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while event not in [e["event"] for e in control.call(sid)["transcript"]]:
-        assert time.monotonic() < deadline, f"{event} never happened on {sid}"
-        time.sleep(0.01)
+def _event(call: dict, name: str) -> dict:
+    """Return the first transcript event called ``name``."""
+    return next(e for e in call["transcript"] if e["event"] == name)
 
 
-def _wait_for_leg(control, parent_sid: str, status: str, timeout: float = 5.0) -> str:
-    """Poll until a child leg of ``parent_sid`` has ``status``; return its SID."""
-    import time
+def _wait_for_event(control, sid: str, event: str) -> None:
+    """Wait until the call's transcript has ``event``."""
+    eventually(lambda: event in [e["event"] for e in control.call(sid)["transcript"]], message=f"no {event} on {sid}")
 
-    deadline = time.monotonic() + timeout
-    while True:
-        legs = [c for c in control.calls() if c["parent_call_sid"] == parent_sid and c["status"] == status]
-        if legs:
-            return legs[0]["sid"]
-        assert time.monotonic() < deadline, f"no {status} leg of {parent_sid}"
-        time.sleep(0.01)
+
+def _wait_for_leg(control, parent_sid: str, status: str) -> str:
+    """Wait until a child leg of ``parent_sid`` has ``status``; return its SID."""
+    legs = eventually(
+        lambda: [c for c in control.calls() if c["parent_call_sid"] == parent_sid and c["status"] == status],
+        message=f"no {status} leg of {parent_sid}",
+    )
+    return legs[0]["sid"]

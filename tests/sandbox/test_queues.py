@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
-from .conftest import hangup_event, ACCOUNT_SID, CUSTOMER
+from .conftest import eventually, hangup_event, ACCOUNT_SID, CUSTOMER
 
 AGENT_LINE = "+74950000002"
 AGENT_PHONE = "+74950000003"
@@ -138,11 +138,7 @@ def test_redirecting_a_waiting_caller_via_rest_takes_it_out_of_the_queue(control
 def test_members_list_reports_positions_and_wait_times(control, customer, our_number, twilio_client):
     customer.twiml("/voice", lambda r, p: _enqueue(r, p, wait=None))
     sids = [control.place_call(f"+7916000000{i}", our_number, script=[], patience=300) for i in range(3)]
-    for count in range(1, 4):
-        customer.wait_for("/voice", count)
-    queue = twilio_client.queues.list()[0]
-
-    _wait_for_members(twilio_client, queue.sid, 3)
+    queue = eventually(lambda: [q for q in twilio_client.queues.list() if q.current_size == 3])[0]
     members = twilio_client.queues(queue.sid).members.list()
     front = twilio_client.queues(queue.sid).members("Front").fetch()
 
@@ -160,13 +156,3 @@ def _twiml(build, params: dict) -> VoiceResponse:
     response = VoiceResponse()
     build(response, params)
     return response
-
-
-def _wait_for_members(client, queue_sid: str, count: int) -> None:
-    """Poll until the queue has ``count`` members."""
-    import time
-
-    deadline = time.monotonic() + 5
-    while client.queues(queue_sid).fetch().current_size < count:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
