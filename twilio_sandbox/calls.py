@@ -97,7 +97,7 @@ class Call:
             return None
         if self.answered_at is None:
             return 0
-        return int(round(self.end_time - self.answered_at))
+        return round(self.end_time - self.answered_at)
 
     def elapsed(self, now: float) -> float:
         """Return simulated seconds since the call was created, for its transcript."""

@@ -15,7 +15,9 @@ from .sids import new_sid
 
 def build_parser() -> argparse.ArgumentParser:
     """Describe the command line."""
-    parser = argparse.ArgumentParser(prog="python -m twilio_sandbox", description="Run a Twilio Programmable Voice sandbox.")
+    parser = argparse.ArgumentParser(
+        prog="python -m twilio_sandbox", description="Run a Twilio Programmable Voice sandbox."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8099)
     parser.add_argument("--account-sid", help="an AccountSid to accept (AC + 32 hex)")

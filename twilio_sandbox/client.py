@@ -90,11 +90,19 @@ class SandboxClient:
         """Say how a number we call out to behaves."""
         return self._post(
             "/callees",
-            {"number": number, "behaviour": behaviour, "answer_after": answer_after, "talk_for": talk_for, "script": script},
+            {
+                "number": number,
+                "behaviour": behaviour,
+                "answer_after": answer_after,
+                "talk_for": talk_for,
+                "script": script,
+            },
             keep_none=("talk_for",),
         )
 
-    def add_device(self, identity: str, auto_answer: bool = True, answer_after: float = 1.0, talk_for: float | None = None) -> dict:
+    def add_device(
+        self, identity: str, auto_answer: bool = True, answer_after: float = 1.0, talk_for: float | None = None
+    ) -> dict:
         """Register an agent device."""
         return self._post(
             "/devices",

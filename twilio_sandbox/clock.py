@@ -79,4 +79,4 @@ def _checked(speed: float) -> float:
 
 def rfc2822(timestamp: float) -> str:
     """Format a (simulated) epoch timestamp the way Twilio writes dates: RFC 2822 in UTC."""
-    return email.utils.format_datetime(datetime.datetime.fromtimestamp(timestamp, tz=datetime.timezone.utc))
+    return email.utils.format_datetime(datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC))

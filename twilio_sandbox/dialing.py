@@ -36,7 +36,7 @@ class DialOutcome:
         """Record how the dial ended; a connected dial lasted until now."""
         self.status = status
         if self.bridged_at is not None:
-            self.duration = int(round(now - self.bridged_at))
+            self.duration = round(now - self.bridged_at)
 
     def params(self) -> tuple[tuple[str, str], ...]:
         """Return the action URL's parameters."""
@@ -80,7 +80,14 @@ def _address(noun: Verb) -> str:
     return noun.text
 
 
-def _dial_legs(runner: CallRunner, nouns: list[Verb], timeout: float, caller_id: str | None, document_url: str | None, outcome: DialOutcome) -> None:
+def _dial_legs(
+    runner: CallRunner,
+    nouns: list[Verb],
+    timeout: float,
+    caller_id: str | None,
+    document_url: str | None,
+    outcome: DialOutcome,
+) -> None:
     """Ring every noun at once; bridge the first leg that answers and cancel the others."""
     sandbox, parent = runner.sandbox, runner.call
     legs: list[Call] = []
@@ -96,7 +103,9 @@ def _dial_legs(runner: CallRunner, nouns: list[Verb], timeout: float, caller_id:
                 from_=caller_id or parent.from_,
                 ring_timeout=timeout,
                 whisper=Target(whisper_url, noun.attr("method", "POST") or "POST") if whisper_url else None,
-                status_callback=StatusCallback(callback_url, noun.attr("statusCallbackMethod", "POST") or "POST", events)
+                status_callback=StatusCallback(
+                    callback_url, noun.attr("statusCallbackMethod", "POST") or "POST", events
+                )
                 if callback_url
                 else None,
             )

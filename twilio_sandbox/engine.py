@@ -103,7 +103,9 @@ class CallRunner:
             document_url, document = self.fetch_twiml(next_target) if primary else self.load(next_target)
             next_target = self.perform_all(document, document_url, allowed)
 
-    def perform_all(self, document: list[Verb], document_url: str | None, allowed: frozenset[str] | None) -> Target | None:
+    def perform_all(
+        self, document: list[Verb], document_url: str | None, allowed: frozenset[str] | None
+    ) -> Target | None:
         """Execute verbs in order; return where the call goes next, if a verb says so."""
         for verb in document:
             if allowed is not None and verb.name not in allowed:
@@ -133,7 +135,7 @@ class CallRunner:
             failure = error
         fallback = self.call.fallback
         if fallback is not None and fallback.url and target.url:
-            params = target.params + (("ErrorCode", str(failure.code)), ("ErrorUrl", target.url))
+            params = (*target.params, ("ErrorCode", str(failure.code)), ("ErrorUrl", target.url))
             try:
                 return self.load(Target(fallback.url, fallback.method, params=params))
             except TwimlError as error:

@@ -141,7 +141,9 @@ def create_dial_leg(
     return sandbox.add_call(call)
 
 
-def update_call(sandbox: Sandbox, account_sid: str, sid: str, *, target: Target | None = None, status: str | None = None) -> Call:
+def update_call(
+    sandbox: Sandbox, account_sid: str, sid: str, *, target: Target | None = None, status: str | None = None
+) -> Call:
     """Redirect a live call to new TwiML, or end it (POST Calls/{Sid}.json)."""
     with sandbox.lock:
         call = sandbox.call(sid, account_sid)
@@ -161,7 +163,9 @@ def update_call(sandbox: Sandbox, account_sid: str, sid: str, *, target: Target 
         return call
 
 
-def dequeue_member(sandbox: Sandbox, account_sid: str, queue_sid: str, call_sid: str, target: Target) -> tuple[Queue, Member, int]:
+def dequeue_member(
+    sandbox: Sandbox, account_sid: str, queue_sid: str, call_sid: str, target: Target
+) -> tuple[Queue, Member, int]:
     """Take a member ("Front" or a CallSid) out of its queue; its call continues at ``target``.
     Returns the queue, the member and its position, as they were."""
     with sandbox.lock:

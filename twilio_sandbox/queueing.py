@@ -3,6 +3,7 @@ redirected, leaves, or hangs up; then the Enqueue action learns the QueueResult.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from . import bridge
@@ -72,7 +73,9 @@ def _wait_in_queue(runner: CallRunner, queue: Queue, wait: Target | None) -> tup
                 runner.note("play", url=HOLD_MUSIC, loop=0)
                 runner.wait(None)  # only an interruption ends Twilio's default music
             try:
-                runner.run_documents(Target(wait.url, wait.method, params=_wait_params(runner, queue)), WAIT_VERBS, primary=False)
+                runner.run_documents(
+                    Target(wait.url, wait.method, params=_wait_params(runner, queue)), WAIT_VERBS, primary=False
+                )
             except TwimlError:
                 wait = None  # Twilio falls back to its default music
                 continue
@@ -97,10 +100,8 @@ def _bridge_to_dequeuer(runner: CallRunner, dequeue: Dequeue, queue: Queue, queu
         whisper = dequeue.whisper
         if whisper is not None and whisper.url:
             params = (("QueueSid", queue.sid), ("QueueTime", str(queue_time)), ("DequeueingCallSid", dequeuer.sid))
-            try:
+            with contextlib.suppress(TwimlError):  # the failure is in the transcript; connect anyway
                 runner.run_documents(Target(whisper.url, whisper.method, params=params), WHISPER_VERBS, primary=False)
-            except TwimlError:
-                pass  # the failure is in the transcript; the caller is connected anyway
         if not bridge.link(sandbox, dequeuer, call):
             return "error"
     finally:

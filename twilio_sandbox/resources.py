@@ -20,7 +20,10 @@ _CALL_SUBRESOURCES = (
     "user_defined_message_subscriptions",
     "user_defined_messages",
 )
-_SUBRESOURCE_PATHS = {"user_defined_message_subscriptions": "UserDefinedMessageSubscriptions", "user_defined_messages": "UserDefinedMessages"}
+_SUBRESOURCE_PATHS = {
+    "user_defined_message_subscriptions": "UserDefinedMessageSubscriptions",
+    "user_defined_messages": "UserDefinedMessages",
+}
 
 
 def account_uri(account_sid: str) -> str:
@@ -92,7 +95,9 @@ def member_json(queue: Queue, member: Member, position: int, now: float) -> dict
     }
 
 
-def page_json(key: str, items: list[dict], path: str, page: int, page_size: int, filters: dict[str, str] | None = None) -> dict:
+def page_json(
+    key: str, items: list[dict], path: str, page: int, page_size: int, filters: dict[str, str] | None = None
+) -> dict:
     """Return one page of a list resource, with Twilio's paging keys."""
     filters = filters or {}
 

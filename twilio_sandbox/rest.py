@@ -8,8 +8,8 @@ import hmac
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
 from . import operations, resources
-from .calls import StatusCallback, Target
 from .callbacks import EVENTS
+from .calls import StatusCallback, Target
 from .errors import InvalidParameter, NotFound, SandboxError, Unauthorized
 from .state import Sandbox
 
@@ -29,7 +29,11 @@ def authenticate(endpoint: str | None, values: dict | None) -> None:
     g.auth_ok = False
     credentials = request.authorization
     account = sandbox().accounts.get(credentials.username if credentials else "")
-    if credentials is None or account is None or not hmac.compare_digest(credentials.password or "", account.auth_token):
+    if (
+        credentials is None
+        or account is None
+        or not hmac.compare_digest(credentials.password or "", account.auth_token)
+    ):
         raise Unauthorized("Authentication Error - invalid username or password")
     if credentials.username != account_sid:
         raise Unauthorized(f"Authentication Error - credentials do not belong to account {account_sid}")
@@ -111,7 +115,9 @@ def create_call() -> tuple[Response, int]:
         from_=from_,
         target=target,
         fallback=_target("FallbackUrl", "FallbackMethod") if request.form.get("FallbackUrl") else None,
-        status_callback=StatusCallback(callback_url, request.form.get("StatusCallbackMethod", "POST").upper(), frozenset(events))
+        status_callback=StatusCallback(
+            callback_url, request.form.get("StatusCallbackMethod", "POST").upper(), frozenset(events)
+        )
         if callback_url
         else None,
         ring_timeout=min(max(timeout, 5.0), 600.0),
@@ -187,7 +193,9 @@ def list_queues() -> Response:
     page, page_size = _page()
     with sandbox().lock:
         now = sandbox().clock.now()
-        queues = sorted((q for q in sandbox().queues.values() if q.account_sid == g.account_sid), key=lambda q: q.date_created)
+        queues = sorted(
+            (q for q in sandbox().queues.values() if q.account_sid == g.account_sid), key=lambda q: q.date_created
+        )
         items = [resources.queue_json(q, now) for q in queues]
     return jsonify(resources.page_json("queues", items, request.path, page, page_size))
 

@@ -35,7 +35,10 @@ def serve_in_thread(app, host: str = "127.0.0.1", port: int = 0) -> ServerHandle
     """Serve ``app`` with a threaded werkzeug server on ``port`` (0: any free port)."""
     server = make_server(host, port, app, threaded=True)
     thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS}, name=f"wsgi-{server.port}", daemon=True
+        target=server.serve_forever,
+        kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
+        name=f"wsgi-{server.port}",
+        daemon=True,
     )
     thread.start()
     return ServerHandle(f"http://{host}:{server.port}", server.port, server, thread)

@@ -14,10 +14,6 @@ def compute_signature(auth_token: str, url: str, params: Iterable[tuple[str, str
     values_by_name: dict[str, set[str]] = {}
     for name, value in params:
         values_by_name.setdefault(name, set()).add(value)
-    payload = url + "".join(
-        name + value
-        for name in sorted(values_by_name)
-        for value in sorted(values_by_name[name])
-    )
+    payload = url + "".join(name + value for name in sorted(values_by_name) for value in sorted(values_by_name[name]))
     digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
     return base64.b64encode(digest).decode()

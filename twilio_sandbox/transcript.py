@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 _LINES: dict[str, Callable[[dict, dict], str]] = {
     "call": lambda e, c: (
-        f"caller {e['from']} dials {e['to']}" if e.get("direction") == "inbound" else f"{e['from']} calls {e['to']} ({e.get('direction')})"
+        f"caller {e['from']} dials {e['to']}"
+        if e.get("direction") == "inbound"
+        else f"{e['from']} calls {e['to']} ({e.get('direction')})"
     ),
     "initiated": lambda e, c: f"dialing {e.get('to', c.get('to'))}",
     "ringing": lambda e, c: "ringing",
@@ -36,7 +38,9 @@ _LINES: dict[str, Callable[[dict, dict], str]] = {
     "redirect": lambda e, c: f"redirected to {e['url']}" + (" by REST API" if e.get("by") == "api" else ""),
     "reject": lambda e, c: f"rejected ({e['reason']})",
     "leave": lambda e, c: "leave ignored: not in a queue",
-    "status_callback": lambda e, c: f"status callback {e['status']} #{e['sequence_number']} -> {e.get('status_code') or 'no response'}",
+    "status_callback": lambda e, c: (
+        f"status callback {e['status']} #{e['sequence_number']} -> {e.get('status_code') or 'no response'}"
+    ),
     "amd_callback": lambda e, c: f"AMD callback -> {e.get('status_code') or 'no response'}",
     "unsupported": lambda e, c: f"skipped unsupported <{e['verb']}>",
     "error": lambda e, c: f"error {e['code']}: {e['message']}",

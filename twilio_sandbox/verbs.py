@@ -91,7 +91,9 @@ def gather(runner: CallRunner, verb: Verb, document_url: str | None) -> Target |
     return None
 
 
-def _collect(runner: CallRunner, inputs: frozenset[str], num_digits: int | None, finish_on_key: str, timeout: float) -> dict[str, str]:
+def _collect(
+    runner: CallRunner, inputs: frozenset[str], num_digits: int | None, finish_on_key: str, timeout: float
+) -> dict[str, str]:
     """Take the far end's input for one Gather and return the action's parameters
     (Digits/FinishedOnKey or SpeechResult/Confidence), empty if nothing usable came."""
     party = runner.call.party

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlencode, urldefrag
+from urllib.parse import parse_qs, urldefrag, urlencode
 
 import requests
 
@@ -61,7 +61,11 @@ def send(url: str, method: str, params: list[tuple[str, str]], auth_token: str, 
     except requests.Timeout:
         return WebhookResponse(url, method, error_code=HTTP_CONNECTION_FAILURE, error_message="Request timed out")
     except requests.ConnectionError as exc:
-        code = HTTP_BAD_HOST_NAME if "Name or service not known" in str(exc) or "NameResolution" in str(exc) else HTTP_CONNECTION_FAILURE
+        code = (
+            HTTP_BAD_HOST_NAME
+            if "Name or service not known" in str(exc) or "NameResolution" in str(exc)
+            else HTTP_CONNECTION_FAILURE
+        )
         return WebhookResponse(url, method, error_code=code, error_message=f"Connection failed: {exc}")
     except requests.RequestException as exc:
         log.warning("webhook %s %s failed: %s", method, url, exc)
@@ -71,8 +75,13 @@ def send(url: str, method: str, params: list[tuple[str, str]], auth_token: str, 
     )
     if not 200 <= response.status_code < 300:
         return WebhookResponse(
-            url, method, response.status_code, result.content_type, result.body,
-            HTTP_RETRIEVAL_FAILURE, f"HTTP {response.status_code} from {url}",
+            url,
+            method,
+            response.status_code,
+            result.content_type,
+            result.body,
+            HTTP_RETRIEVAL_FAILURE,
+            f"HTTP {response.status_code} from {url}",
         )
     return result
 

@@ -6,7 +6,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from twilio_sandbox import format_transcript
 
-from .conftest import eventually, hangup_event, ACCOUNT_SID, CUSTOMER, OUR_NUMBER
+from .conftest import ACCOUNT_SID, CUSTOMER, OUR_NUMBER, eventually, hangup_event
 
 
 def test_inbound_call_fetches_voice_url_with_twilio_parameters(control, customer, our_number):
@@ -17,7 +17,12 @@ def test_inbound_call_fetches_voice_url_with_twilio_parameters(control, customer
     (first,) = customer.requests_to("/voice")
     assert first["CallSid"] == call["sid"] and call["sid"].startswith("CA") and len(call["sid"]) == 34
     assert first["AccountSid"] == ACCOUNT_SID
-    assert (first["From"], first["To"], first["Caller"], first["Called"]) == (CUSTOMER, OUR_NUMBER, CUSTOMER, OUR_NUMBER)
+    assert (first["From"], first["To"], first["Caller"], first["Called"]) == (
+        CUSTOMER,
+        OUR_NUMBER,
+        CUSTOMER,
+        OUR_NUMBER,
+    )
     assert first["CallStatus"] == "ringing"
     assert first["Direction"] == "inbound"
     assert first["ApiVersion"] == "2010-04-01"
@@ -106,7 +111,9 @@ def test_caller_hangs_up_when_the_script_runs_out(control, customer, our_number)
 def test_hangup_action_in_the_script_ends_the_call_at_that_gather(control, customer, our_number):
     customer.twiml("/voice", lambda r, p: r.gather(num_digits=1, action="/voice"))
 
-    call = control.wait(control.place_call(CUSTOMER, our_number, script=[{"press": "5"}, {"wait": 2}, {"hangup": True}]))
+    call = control.wait(
+        control.place_call(CUSTOMER, our_number, script=[{"press": "5"}, {"wait": 2}, {"hangup": True}])
+    )
 
     assert [p.get("Digits") for p in customer.requests_to("/voice")] == [None, "5"]
     assert hangup_event(call)["by"] == "caller"

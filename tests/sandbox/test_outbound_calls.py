@@ -3,12 +3,14 @@ live updates, and the calls-per-second throttle."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
 from twilio_sandbox import SandboxClient
 
-from .conftest import eventually, ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, SandboxHttpClient, hangup_event
+from .conftest import ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, SandboxHttpClient, eventually, hangup_event
 
 LEAD = "+79990001122"
 ALL_EVENTS = ["initiated", "ringing", "answered", "completed"]
@@ -23,14 +25,21 @@ def _create(client, customer, to: str = LEAD, **kwargs):
 
 def test_a_human_answers_runs_our_twiml_and_progress_arrives_in_sequence(control, customer, twilio_client):
     control.add_callee(LEAD, "human", answer_after=2, talk_for=30, script=[{"press": "1"}])
-    customer.twiml("/outbound", lambda r, p: r.gather(num_digits=1, action="/confirm").say("Press 1 to confirm delivery"))
+    customer.twiml(
+        "/outbound", lambda r, p: r.gather(num_digits=1, action="/confirm").say("Press 1 to confirm delivery")
+    )
     customer.twiml("/confirm", lambda r, p: r.say("Confirmed, goodbye"))
 
     created = _create(twilio_client, customer)
     call = control.wait(created.sid)
     fetched = twilio_client.calls(created.sid).fetch()
 
-    assert (created.status, created.direction, created.to, created._from) == ("queued", "outbound-api", LEAD, OUR_NUMBER)
+    assert (created.status, created.direction, created.to, created._from) == (
+        "queued",
+        "outbound-api",
+        LEAD,
+        OUR_NUMBER,
+    )
     progress = customer.requests_to("/progress")
     assert [p["CallStatus"] for p in progress] == ["initiated", "ringing", "in-progress", "completed"]
     assert [p["SequenceNumber"] for p in progress] == ["0", "1", "2", "3"]
@@ -53,7 +62,9 @@ def test_a_human_answers_runs_our_twiml_and_progress_arrives_in_sequence(control
         ("human", 5, "no-answer", ["initiated", "ringing", "no-answer"]),  # answers too late
     ],
 )
-def test_unanswered_outbound_calls_end_with_their_status(control, customer, twilio_client, behaviour, timeout, status, events):
+def test_unanswered_outbound_calls_end_with_their_status(
+    control, customer, twilio_client, behaviour, timeout, status, events
+):
     control.add_callee(LEAD, behaviour, answer_after=8)
 
     created = _create(twilio_client, customer, timeout=timeout)
@@ -94,7 +105,11 @@ def test_asynchronous_machine_detection_posts_its_result_separately(control, cus
     customer.twiml("/outbound", lambda r, p: r.pause(length=15))
 
     created = _create(
-        twilio_client, customer, machine_detection="DetectMessageEnd", async_amd=True, async_amd_status_callback=customer.url("/amd")
+        twilio_client,
+        customer,
+        machine_detection="DetectMessageEnd",
+        async_amd=True,
+        async_amd_status_callback=customer.url("/amd"),
     )
     control.wait(created.sid)
 
@@ -110,7 +125,9 @@ def test_a_live_call_can_be_redirected_to_inline_twiml_and_hung_up(control, cust
     created = _create(twilio_client, customer)
     customer.wait_for("/outbound")
 
-    twilio_client.calls(created.sid).update(twiml="<Response><Say>Your order has shipped</Say><Pause length=\"600\"/></Response>")
+    twilio_client.calls(created.sid).update(
+        twiml='<Response><Say>Your order has shipped</Say><Pause length="600"/></Response>'
+    )
     _wait_for_event(control, created.sid, "say")
     ended = twilio_client.calls(created.sid).update(status="completed")
     call = control.wait(created.sid)
@@ -192,7 +209,9 @@ def test_a_device_without_auto_answer_rings_until_answered_through_the_control_a
     assert control.wait(leg)["status"] == "completed"
 
 
-@pytest.mark.parametrize(("behaviour", "dial_status"), [("busy", "busy"), ("no-answer", "no-answer"), ("failed", "failed")])
+@pytest.mark.parametrize(
+    ("behaviour", "dial_status"), [("busy", "busy"), ("no-answer", "no-answer"), ("failed", "failed")]
+)
 def test_dial_number_reports_why_nobody_answered(control, customer, our_number, behaviour, dial_status):
     control.add_callee(LEAD, behaviour)
     customer.twiml("/voice", lambda r, p: r.dial(LEAD, action="/dialed", timeout=10))
@@ -241,17 +260,19 @@ def test_outbound_calls_beyond_the_cps_budget_are_queued_not_refused(make_sandbo
         with SandboxClient(url) as control:
             for i in range(5):
                 control.add_callee(f"+7999000000{i}", "busy")
-            created = [_create(client, customer, to=f"+7999000000{i}", status_callback_event=["initiated"]) for i in range(5)]
+            created = [
+                _create(client, customer, to=f"+7999000000{i}", status_callback_event=["initiated"]) for i in range(5)
+            ]
             ended = [control.wait(call.sid) for call in created]
         queue_times = [int(client.calls(call.sid).fetch().queue_time) for call in created]
     finally:
         http_client.session.close()
 
     assert all(call.status == "queued" for call in created)
-    slots = [call["created_at"] + ms / 1000 for call, ms in zip(ended, queue_times)]
-    gaps = [later - earlier for earlier, later in zip(slots, slots[1:])]
+    slots = [call["created_at"] + ms / 1000 for call, ms in zip(ended, queue_times, strict=True)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(slots)]
     assert gaps == pytest.approx([0.5] * 4, abs=0.01)  # 2 calls per simulated second
-    for call, slot in zip(ended, slots):
+    for call, slot in zip(ended, slots, strict=True):
         assert call["created_at"] + _event(call, "initiated")["t"] >= slot - 0.05  # transcript t is rounded
     assert len(customer.requests_to("/progress")) == 5
 

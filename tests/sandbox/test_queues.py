@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
-from .conftest import eventually, hangup_event, ACCOUNT_SID, CUSTOMER
+from .conftest import ACCOUNT_SID, CUSTOMER, eventually, hangup_event
 
 AGENT_LINE = "+74950000002"
 AGENT_PHONE = "+74950000003"
@@ -76,7 +76,9 @@ def test_dial_queue_bridges_an_agent_to_the_waiting_caller(control, customer, ou
     caller_says = [e["text"] for e in caller["transcript"] if e["event"] == "say"]
     assert "You are being connected to an agent" in caller_says
     assert "Thanks for calling, result bridged" in caller_says
-    assert {"event": "bridged", "call_sid": agent_sid} .items() <= next(e for e in caller["transcript"] if e["event"] == "bridged").items()
+    assert {"event": "bridged", "call_sid": agent_sid}.items() <= next(
+        e for e in caller["transcript"] if e["event"] == "bridged"
+    ).items()
     assert hangup_event(agent_call)["by"] == "caller"  # the agent (an inbound caller here) hung up
 
 
@@ -95,7 +97,9 @@ def test_a_caller_gives_up_after_waiting_longer_than_their_patience(control, cus
 
 def test_leave_in_the_wait_music_takes_the_caller_out_of_the_queue(control, customer, our_number):
     customer.twiml("/voice", _enqueue)
-    customer.twiml("/wait", lambda r, p: r.gather(num_digits=1, action="/wait-choice").say("Press 1 to leave a message"))
+    customer.twiml(
+        "/wait", lambda r, p: r.gather(num_digits=1, action="/wait-choice").say("Press 1 to leave a message")
+    )
     customer.twiml("/wait-choice", lambda r, p: r.leave())
     customer.twiml("/queue-done", lambda r, p: r.say(f"result {p['QueueResult']}"))
 

@@ -11,7 +11,7 @@ import requests
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from .conftest import eventually, ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, SandboxHttpClient
+from .conftest import ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, SandboxHttpClient, eventually
 
 OPENAPI_CANDIDATES = [
     Path(__file__).resolve().parents[3] / "shared" / "reference" / "twilio" / "twilio_api_v2010.json",
@@ -43,7 +43,9 @@ def validate(openapi):
     return check
 
 
-def _rest(sandbox_url: str, path: str, method: str = "GET", auth=(ACCOUNT_SID, AUTH_TOKEN), **params) -> requests.Response:
+def _rest(
+    sandbox_url: str, path: str, method: str = "GET", auth=(ACCOUNT_SID, AUTH_TOKEN), **params
+) -> requests.Response:
     """Call the REST API without the twilio library: query parameters for GET, a form otherwise."""
     url = f"{sandbox_url}/2010-04-01/Accounts/{ACCOUNT_SID}{path}"
     where = "params" if method == "GET" else "data"
@@ -64,7 +66,9 @@ def test_wrong_credentials_are_refused_with_20003(sandbox_url):
 
 def test_missing_credentials_and_another_accounts_path_are_refused(sandbox_url):
     anonymous = _rest(sandbox_url, "/Calls.json", auth=None)
-    foreign = requests.get(f"{sandbox_url}/2010-04-01/Accounts/AC{'0' * 32}/Calls.json", auth=(ACCOUNT_SID, AUTH_TOKEN), timeout=5)
+    foreign = requests.get(
+        f"{sandbox_url}/2010-04-01/Accounts/AC{'0' * 32}/Calls.json", auth=(ACCOUNT_SID, AUTH_TOKEN), timeout=5
+    )
 
     assert anonymous.status_code == foreign.status_code == 401
     assert anonymous.json()["code"] == foreign.json()["code"] == 20003

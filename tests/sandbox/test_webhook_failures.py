@@ -6,7 +6,7 @@ import time
 
 from flask import Response
 
-from .conftest import hangup_event, ACCOUNT_SID, CUSTOMER, OUR_NUMBER
+from .conftest import ACCOUNT_SID, CUSTOMER, OUR_NUMBER, hangup_event
 
 APPLICATION_ERROR = "We are sorry, an application error has occurred. Goodbye."
 
@@ -61,7 +61,7 @@ def test_an_unknown_verb_is_a_schema_error(control, customer, our_number):
 
     call = control.wait(control.place_call(CUSTOMER, our_number, script=[]))
 
-    assert [e["code"] for e in call["transcript"] if e["event"] == "error"][0] == 12200
+    assert next(e["code"] for e in call["transcript"] if e["event"] == "error") == 12200
 
 
 def test_a_slow_webhook_times_out_in_real_time_and_falls_back(make_sandbox, customer):
@@ -85,7 +85,9 @@ def test_a_slow_webhook_times_out_in_real_time_and_falls_back(make_sandbox, cust
 
 
 def test_an_unreachable_webhook_is_a_connection_failure(control, customer):
-    control.add_number(OUR_NUMBER, ACCOUNT_SID, "http://127.0.0.1:9/voice", voice_fallback_url=customer.url("/fallback"))
+    control.add_number(
+        OUR_NUMBER, ACCOUNT_SID, "http://127.0.0.1:9/voice", voice_fallback_url=customer.url("/fallback")
+    )
     customer.twiml("/fallback", lambda r, p: r.hangup())
 
     control.wait(control.place_call(CUSTOMER, OUR_NUMBER, script=[]))
