@@ -18,6 +18,7 @@ from crm_core.errors import ValidationError
 from . import create_app
 from .db import database, get_session, upgrade_database
 from .redis_store import get_redis, redis_url, stop_embedded_redis
+from .sandbox_cli import call_command, sandbox_command
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEMO_CUSTOMERS = 300
@@ -31,6 +32,10 @@ def _create_app():
 def main() -> None:
     """Contact-center platform: run it, load demo data, manage users, place simulated calls."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+main.add_command(sandbox_command)
+main.add_command(call_command)
 
 
 @main.command("demo-data")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -252,3 +253,66 @@ def call_params(call_sid: str, *, from_number="+79123456789", to_number="+749500
         "Caller": from_number, "Called": to_number, "CallStatus": "ringing", "ApiVersion": "2010-04-01",
         "Direction": "inbound", "FromCountry": "RU", "ToCountry": "RU", **extra,
     }
+
+
+SANDBOX_CLOCK_SPEED = 50.0
+
+
+@dataclass
+class LivePlatform:
+    """The platform served over HTTP, with the Twilio sandbox calling its webhooks and answering its REST calls."""
+
+    app: object
+    url: str
+    sandbox: object
+    sandbox_url: str
+    number: str
+
+    def call_in(self, from_number: str, script: list[dict], **extra) -> dict:
+        """A simulated customer calls our number; returns the finished call with its transcript."""
+        sid = self.sandbox.place_call(from_number, self.number, script, **extra)
+        return self.sandbox.wait(sid, timeout=30)
+
+
+@pytest.fixture
+def live_platform(database_url, redis_url, redis_client, engine):
+    """The platform on the real test database (not the rolled-back transaction: the sandbox calls it from
+    other threads) behind the sandbox; every table is emptied afterwards."""
+    from twilio_sandbox import SandboxClient, create_app as create_sandbox, serve_in_thread
+
+    from callcenter.config import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN
+
+    sandbox_server = serve_in_thread(
+        create_sandbox({SANDBOX_ACCOUNT_SID: SANDBOX_AUTH_TOKEN}, clock_speed=SANDBOX_CLOCK_SPEED, cps=50)
+    )
+    app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": TEST_SECRET,
+                      "TWILIO_API_BASE_URL": sandbox_server.url}, environ={})
+    app_server = serve_in_thread(app)
+    app.config["PUBLIC_BASE_URL"] = app_server.url
+    sandbox = SandboxClient(sandbox_server.url)
+    sandbox.add_number(
+        app.config["TWILIO_PHONE_NUMBER"], SANDBOX_ACCOUNT_SID, voice_url=app_server.url + "/voice/incoming",
+        voice_fallback_url=app_server.url + "/voice/fallback", status_callback=app_server.url + "/voice/status",
+    )
+    yield LivePlatform(app, app_server.url, sandbox, sandbox_server.url, app.config["TWILIO_PHONE_NUMBER"])
+    sandbox.close()
+    sandbox_server.shutdown()
+    app_server.shutdown()
+    database(app).engine.dispose()
+    empty_all_tables(engine)
+
+
+def empty_all_tables(engine) -> None:
+    """Delete every row the live platform committed."""
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def committed_session(engine):
+    """A session that really commits (for tests against the live platform); tables are emptied afterwards."""
+    session = Session(bind=engine, expire_on_commit=False)
+    yield session
+    session.close()
+    empty_all_tables(engine)

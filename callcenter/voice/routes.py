@@ -76,6 +76,21 @@ def _menu(language: str) -> VoiceResponse:
     return enqueue_for_agent(response)  # no key pressed: an agent takes the call
 
 
+@bp.post("/outbound")
+@twilio_webhook()
+def outbound_answered():
+    """An outbound call was answered: a person waits for an agent; an answering machine is hung up on."""
+    interaction = _call()
+    answered_by = request.form.get("AnsweredBy", "human")
+    calls.record_event(get_session(), interaction, "answered", {"by": answered_by})
+    get_session().commit()
+    response = VoiceResponse()
+    if answered_by.startswith("machine") or answered_by == "fax":
+        response.hangup()
+        return twiml(response)
+    return twiml(enqueue_for_agent(response))
+
+
 @bp.post("/queue/wait")
 @twilio_webhook(on_error="hangup")
 def queue_wait():
