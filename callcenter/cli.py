@@ -15,7 +15,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from crm_core import models
 from crm_core.errors import ValidationError
 
-from . import create_app
+from . import ConfigError, create_app
 from .db import database, get_session, upgrade_database
 from .redis_store import get_redis, redis_url, stop_embedded_redis
 from .sandbox_cli import call_command, sandbox_command
@@ -25,7 +25,12 @@ DEFAULT_DEMO_CUSTOMERS = 300
 
 
 def _create_app():
-    return create_app()
+    """The app for CLI commands; a bad setting ends the command with its message, not a traceback."""
+    try:
+        return create_app()
+    except ConfigError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)

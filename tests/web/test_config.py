@@ -53,3 +53,17 @@ def test_production_requires_real_secrets_and_stores(missing):
     with pytest.raises(ConfigError) as error:
         create_app(environ=environ)
     assert error.value.key == missing
+
+
+def test_cli_reports_a_bad_setting_by_name_without_a_traceback():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("callcenter")), "db", "upgrade"],
+        env={"DEFAULT_REGION": "XX", "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert "DEFAULT_REGION" in result.stderr
+    assert "Traceback" not in result.stderr
