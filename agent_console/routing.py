@@ -1,0 +1,314 @@
+"""The ACD: calls waiting in queues meet the longest-idle available agent with the right skill and language.
+
+Routing state lives in Redis so that every web process, worker and the pacer see the same queues and agents;
+each decision is one Lua script, so two processes can never offer one call twice or one agent two calls.
+The clock is injected: offers expire by it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import redis
+
+AGENT_STATES = ("offline", "available", "ringing", "on_call", "wrap_up", "break")
+# States an agent may choose; the others are entered by routing (ringing, on_call, wrap_up).
+CHOSEN_STATES = ("offline", "available", "break")
+MISSED_OFFER = "missed offer"
+
+_DISPATCH = """
+local prefix, now, timeout = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local calls = {}
+for _, queue in ipairs(redis.call('SMEMBERS', prefix .. ':queues')) do
+  local members = redis.call('ZRANGE', prefix .. ':queue:' .. queue, 0, -1, 'WITHSCORES')
+  for i = 1, #members, 2 do
+    table.insert(calls, {sid = members[i], queue = queue, at = tonumber(members[i + 1])})
+  end
+end
+table.sort(calls, function(a, b) return a.at < b.at end)
+local agents = redis.call('ZRANGE', prefix .. ':available', 0, -1)
+local offers = {}
+for _, call in ipairs(calls) do
+  if #agents == 0 then break end
+  local key = prefix .. ':call:' .. call.sid
+  local info = redis.call('HMGET', key, 'skill', 'language', 'declined_by')
+  local declined = cjson.decode(info[3] or '[]')
+  for index, agent in ipairs(agents) do
+    local a = redis.call('HMGET', prefix .. ':agent:' .. agent, 'skills', 'languages')
+    local ok = true
+    if info[1] and info[1] ~= '' then
+      ok = false
+      for _, s in ipairs(cjson.decode(a[1] or '[]')) do if s == info[1] then ok = true end end
+    end
+    if ok and info[2] and info[2] ~= '' then
+      ok = false
+      for _, l in ipairs(cjson.decode(a[2] or '[]')) do if l == info[2] then ok = true end end
+    end
+    for _, d in ipairs(declined) do if tostring(d) == agent then ok = false end end
+    if ok then
+      redis.call('ZREM', prefix .. ':available', agent)
+      redis.call('ZREM', prefix .. ':queue:' .. call.queue, call.sid)
+      redis.call('HSET', prefix .. ':agent:' .. agent, 'state', 'ringing', 'since', now, 'call_sid', call.sid, 'reason', '')
+      redis.call('HSET', key, 'offered_to', agent, 'offer_expires', now + timeout)
+      redis.call('ZADD', prefix .. ':offers', now + timeout, call.sid)
+      table.insert(offers, call.sid)
+      table.insert(offers, agent)
+      table.remove(agents, index)
+      break
+    end
+  end
+end
+return offers
+"""
+
+# Take back an offer: the call returns to its queue at its original place, the agent goes to `agent_state`.
+_WITHDRAW = """
+local prefix, sid, agent, now, agent_state, reason, decline = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
+local key = prefix .. ':call:' .. sid
+if redis.call('HGET', key, 'offered_to') ~= agent then return 0 end
+local call = redis.call('HMGET', key, 'queue', 'enqueued_at', 'declined_by')
+redis.call('HDEL', key, 'offered_to', 'offer_expires')
+redis.call('ZREM', prefix .. ':offers', sid)
+if decline == '1' then
+  local declined = cjson.decode(call[3] or '[]')
+  table.insert(declined, agent)
+  redis.call('HSET', key, 'declined_by', cjson.encode(declined))
+end
+redis.call('ZADD', prefix .. ':queue:' .. call[1], tonumber(call[2]), sid)
+redis.call('HSET', prefix .. ':agent:' .. agent, 'state', agent_state, 'since', now, 'call_sid', '', 'reason', reason)
+if agent_state == 'available' then
+  redis.call('HSET', prefix .. ':agent:' .. agent, 'idle_since', now)
+  redis.call('ZADD', prefix .. ':available', now, agent)
+end
+return 1
+"""
+
+_ACCEPT = """
+local prefix, sid, agent, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local key = prefix .. ':call:' .. sid
+if redis.call('HGET', key, 'offered_to') ~= agent then return 0 end
+if tonumber(redis.call('HGET', key, 'offer_expires')) < now then return 0 end
+redis.call('ZREM', prefix .. ':offers', sid)
+redis.call('HSET', key, 'agent', agent)
+redis.call('HDEL', key, 'offered_to', 'offer_expires')
+redis.call('HSET', prefix .. ':agent:' .. agent, 'state', 'on_call', 'since', now, 'call_sid', sid)
+return 1
+"""
+
+
+class RoutingError(Exception):
+    """A routing request that does not fit the current state (no such offer, wrong agent, bad state)."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A call offered to an agent, to be accepted before `expires_at`."""
+
+    call_sid: str
+    agent_id: int
+
+
+@dataclass
+class QueuedCall:
+    """A caller waiting for an agent, with what routing needs to match them."""
+
+    call_sid: str
+    interaction_id: int
+    queue: str = "support"
+    skill: str = ""
+    language: str = ""
+    enqueued_at: float = 0.0
+    agent_id: int | None = None
+    declined_by: list[int] = field(default_factory=list)
+
+
+@dataclass
+class AgentStatus:
+    """An agent's routing state."""
+
+    agent_id: int
+    state: str
+    since: float
+    reason: str = ""
+    call_sid: str = ""
+    idle_since: float | None = None
+    name: str = ""
+    skills: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+
+
+class Router:
+    """Queues and agents in Redis under `prefix`; every method is safe from any number of processes."""
+
+    def __init__(self, connection: redis.Redis, *, offer_timeout: float = 15.0,
+                 clock: Callable[[], float] = time.time, prefix: str = "acd"):
+        self.redis = connection
+        self.offer_timeout = offer_timeout
+        self.clock = clock
+        self.prefix = prefix
+        self._dispatch = connection.register_script(_DISPATCH)
+        self._withdraw = connection.register_script(_WITHDRAW)
+        self._accept = connection.register_script(_ACCEPT)
+
+    # -- agents ---------------------------------------------------------------------------------------------
+
+    def sign_in(self, agent_id: int, *, name: str, skills: list[str], languages: list[str]) -> AgentStatus:
+        """Make an agent known to routing (offline until they choose to be available)."""
+        key = self._agent_key(agent_id)
+        self.redis.hset(key, mapping={"name": name, "skills": json.dumps(skills), "languages": json.dumps(languages)})
+        self.redis.hsetnx(key, "state", "offline")
+        self.redis.hsetnx(key, "since", self.clock())
+        self.redis.sadd(f"{self.prefix}:agents", agent_id)
+        return self.agent(agent_id)
+
+    def set_state(self, agent_id: int, state: str, reason: str = "") -> tuple[AgentStatus, list[Offer]]:
+        """An agent chooses available, break (with a reason) or offline; busy agents cannot."""
+        if state not in CHOSEN_STATES:
+            raise RoutingError(f"an agent cannot choose the state {state!r}")
+        current = self.agent(agent_id)
+        if current.state in ("ringing", "on_call"):
+            raise RoutingError(f"cannot change to {state} while {current.state}")
+        now = self.clock()
+        key = self._agent_key(agent_id)
+        with self.redis.pipeline() as pipe:
+            pipe.hset(key, mapping={"state": state, "since": now, "reason": reason if state == "break" else "",
+                                    "call_sid": ""})
+            if state == "available":
+                pipe.hset(key, "idle_since", now)
+                pipe.zadd(f"{self.prefix}:available", {agent_id: now})
+            else:
+                pipe.zrem(f"{self.prefix}:available", agent_id)
+            pipe.execute()
+        offers = self.dispatch() if state == "available" else []
+        return self.agent(agent_id), offers
+
+    def agent(self, agent_id: int) -> AgentStatus:
+        """The routing state of one agent."""
+        data = self.redis.hgetall(self._agent_key(agent_id))
+        if not data:
+            raise RoutingError(f"agent {agent_id} is not signed in")
+        d = {k.decode(): v.decode() for k, v in data.items()}
+        return AgentStatus(
+            agent_id=agent_id, state=d.get("state", "offline"), since=float(d.get("since", 0)),
+            reason=d.get("reason", ""), call_sid=d.get("call_sid", ""),
+            idle_since=float(d["idle_since"]) if d.get("idle_since") else None, name=d.get("name", ""),
+            skills=json.loads(d.get("skills", "[]")), languages=json.loads(d.get("languages", "[]")),
+        )
+
+    def agents(self) -> list[AgentStatus]:
+        """Every agent routing knows, for the supervisor's view."""
+        ids = sorted(int(i) for i in self.redis.smembers(f"{self.prefix}:agents"))
+        return [self.agent(i) for i in ids]
+
+    # -- calls ----------------------------------------------------------------------------------------------
+
+    def enqueue(self, call: QueuedCall) -> list[Offer]:
+        """A caller starts waiting (again, if already known: the original place is kept); offer if possible."""
+        key = self._call_key(call.call_sid)
+        enqueued_at = call.enqueued_at or self.clock()
+        if not self.redis.hsetnx(key, "enqueued_at", enqueued_at):
+            return self.dispatch()  # the same call enqueued twice (retried webhook): keep its place
+        self.redis.hset(key, mapping={"interaction_id": call.interaction_id, "queue": call.queue,
+                                      "skill": call.skill, "language": call.language})
+        with self.redis.pipeline() as pipe:
+            pipe.sadd(f"{self.prefix}:queues", call.queue)
+            pipe.zadd(f"{self.prefix}:queue:{call.queue}", {call.call_sid: enqueued_at})
+            pipe.execute()
+        return self.dispatch()
+
+    def dispatch(self) -> list[Offer]:
+        """Offer every waiting call that has a matching available agent, oldest call and longest-idle agent first."""
+        flat = self._dispatch(args=[self.prefix, self.clock(), self.offer_timeout])
+        return [Offer(flat[i].decode(), int(flat[i + 1])) for i in range(0, len(flat), 2)]
+
+    def call(self, call_sid: str) -> QueuedCall | None:
+        """What routing knows of a call, or None once it has left routing."""
+        data = self.redis.hgetall(self._call_key(call_sid))
+        if not data or b"queue" not in data:
+            return None
+        d = {k.decode(): v.decode() for k, v in data.items()}
+        return QueuedCall(
+            call_sid=call_sid, interaction_id=int(d["interaction_id"]), queue=d["queue"], skill=d.get("skill", ""),
+            language=d.get("language", ""), enqueued_at=float(d["enqueued_at"]),
+            agent_id=int(d["agent"]) if d.get("agent") else None,
+            declined_by=[int(a) for a in json.loads(d.get("declined_by", "[]"))],
+        )
+
+    def position(self, call_sid: str) -> int | None:
+        """1-based place of a waiting call in its queue (None if it is not waiting)."""
+        call = self.call(call_sid)
+        if call is None:
+            return None
+        rank = self.redis.zrank(f"{self.prefix}:queue:{call.queue}", call_sid)
+        return None if rank is None else rank + 1
+
+    def waiting(self, queue: str) -> list[str]:
+        """Call SIDs waiting in `queue`, first in line first."""
+        return [s.decode() for s in self.redis.zrange(f"{self.prefix}:queue:{queue}", 0, -1)]
+
+    def queues(self) -> list[str]:
+        """Every queue a call has waited in."""
+        return sorted(q.decode() for q in self.redis.smembers(f"{self.prefix}:queues"))
+
+    def accept(self, agent_id: int, call_sid: str) -> QueuedCall:
+        """The agent takes the call offered to them (before the offer expires)."""
+        if not self._accept(args=[self.prefix, call_sid, agent_id, self.clock()]):
+            raise RoutingError(f"call {call_sid} is not offered to agent {agent_id}")
+        return self.call(call_sid)
+
+    def decline(self, agent_id: int, call_sid: str) -> list[Offer]:
+        """The agent refuses the offer: the call goes to someone else, the agent stays available."""
+        if not self._withdraw(args=[self.prefix, call_sid, agent_id, self.clock(), "available", "", "1"]):
+            raise RoutingError(f"call {call_sid} is not offered to agent {agent_id}")
+        return self.dispatch()
+
+    def expire_offers(self) -> tuple[list[Offer], list[Offer]]:
+        """Offers not accepted in time go back to the queue and their agents become unavailable.
+
+        Returns (expired offers, new offers made after them).
+        """
+        now = self.clock()
+        expired = []
+        for sid in self.redis.zrangebyscore(f"{self.prefix}:offers", "-inf", now):
+            sid = sid.decode()
+            agent = self.redis.hget(self._call_key(sid), "offered_to")
+            if agent and self._withdraw(args=[self.prefix, sid, int(agent), now, "break", MISSED_OFFER, "0"]):
+                expired.append(Offer(sid, int(agent)))
+        return expired, (self.dispatch() if expired else [])
+
+    def leave(self, call_sid: str) -> tuple[int | None, list[Offer]]:
+        """The caller left routing (hung up, bridged elsewhere): forget the call.
+
+        Returns the agent whose pending offer was withdrawn (now available again), if any, and new offers.
+        """
+        call = self.call(call_sid)
+        if call is None:
+            return None, []
+        offered_to = self.redis.hget(self._call_key(call_sid), "offered_to")
+        withdrawn = None
+        if offered_to and self._withdraw(args=[self.prefix, call_sid, int(offered_to), self.clock(), "available", "", "0"]):
+            withdrawn = int(offered_to)
+        with self.redis.pipeline() as pipe:
+            pipe.zrem(f"{self.prefix}:queue:{call.queue}", call_sid)
+            pipe.zrem(f"{self.prefix}:offers", call_sid)
+            pipe.delete(self._call_key(call_sid))
+            pipe.execute()
+        return withdrawn, (self.dispatch() if withdrawn else [])
+
+    def call_ended(self, agent_id: int) -> AgentStatus:
+        """The agent's call is over: wrap-up time before the next call."""
+        status = self.agent(agent_id)
+        if status.state != "on_call":
+            raise RoutingError(f"agent {agent_id} is not on a call")
+        self.redis.hset(self._agent_key(agent_id), mapping={"state": "wrap_up", "since": self.clock()})
+        self.redis.delete(self._call_key(status.call_sid))
+        return self.agent(agent_id)
+
+    def _agent_key(self, agent_id: int) -> str:
+        return f"{self.prefix}:agent:{agent_id}"
+
+    def _call_key(self, call_sid: str) -> str:
+        return f"{self.prefix}:call:{call_sid}"
