@@ -302,11 +302,15 @@ def live_platform(database_url, redis_url, redis_client, engine):
     empty_all_tables(engine)
 
 
+REFERENCE_TABLES = {"dispositions"}  # seeded by migrations, not by tests
+
+
 def empty_all_tables(engine) -> None:
-    """Delete every row the live platform committed."""
+    """Delete every row the live platform committed (reference data seeded by migrations stays)."""
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
+            if table.name not in REFERENCE_TABLES:
+                connection.execute(table.delete())
 
 
 @pytest.fixture

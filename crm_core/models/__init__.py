@@ -1,5 +1,6 @@
 """The CRM's tables, one module per concept; import from here."""
 
+from .agents import AgentStateChange, Disposition
 from .customers import CUSTOMER_KINDS, LANGUAGES, Customer, PhoneNumber
 from .dnc import DoNotCallEntry
 from .interactions import CHANNELS, DIRECTIONS, Interaction, InteractionEvent
@@ -10,6 +11,6 @@ from .work import OPEN_TICKET_STATUSES, TASK_KINDS, TICKET_PRIORITIES, TICKET_ST
 __all__ = [
     "CHANNELS", "CUSTOMER_KINDS", "DIRECTIONS", "LANGUAGES", "OPEN_TICKET_STATUSES", "ORDER_STATUSES",
     "ROLES", "TASK_KINDS", "TICKET_PRIORITIES", "TICKET_STATUSES",
-    "ApiToken", "Customer", "DoNotCallEntry", "Interaction", "InteractionEvent", "Order", "OrderEvent",
+    "AgentStateChange", "ApiToken", "Customer", "Disposition", "DoNotCallEntry", "Interaction", "InteractionEvent", "Order", "OrderEvent",
     "PhoneNumber", "Task", "Ticket", "User",
 ]

@@ -42,6 +42,9 @@ class Interaction(Base):
     ivr_path: Mapped[list] = mapped_column(sa.JSON, default=list)
     context: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     recording_url: Mapped[str | None] = mapped_column(sa.String(500))
+    wrapped_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when a call lost its agent (disconnected, wrap-up never submitted): a supervisor must look at it.
+    review_reason: Mapped[str | None] = mapped_column(sa.String(100))
 
     events: Mapped[list[InteractionEvent]] = relationship(
         back_populates="interaction", cascade="all, delete-orphan", order_by="InteractionEvent.id"
