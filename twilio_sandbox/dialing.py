@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
-from . import bridge, operations
+from . import bridge, conferences, operations
 from .calls import Call, Dequeue, StatusCallback, Target
 from .flow import CallEnded, Redirected
 from .twiml import Verb
@@ -28,8 +28,8 @@ class DialOutcome:
     duration: int = 0
     bridged_at: float | None = None
 
-    def bridged(self, call_sid: str, now: float) -> None:
-        """Record that the call got connected to ``call_sid``."""
+    def bridged(self, now: float, call_sid: str | None = None) -> None:
+        """Record that the call got connected (to ``call_sid``, unless it is a conference)."""
         self.call_sid, self.bridged_at = call_sid, now
 
     def ended(self, status: str, now: float) -> None:
@@ -58,9 +58,7 @@ def dial(runner: CallRunner, verb: Verb, document_url: str | None) -> Target | N
         if any(noun.name == "Queue" for noun in nouns):
             _dial_queue(runner, next(n for n in nouns if n.name == "Queue"), timeout, document_url, outcome)
         elif any(noun.name == "Conference" for noun in nouns):
-            from .conferences import join  # conferences depend on dialing's helpers
-
-            join(runner, next(n for n in nouns if n.name == "Conference"), document_url, outcome)
+            conferences.join(runner, next(n for n in nouns if n.name == "Conference"), document_url, outcome)
         else:
             _dial_legs(runner, nouns, timeout, verb.attr("callerId"), document_url, outcome)
     except CallEnded:
@@ -122,7 +120,7 @@ def _dial_legs(
             outcome.status = _unbridged_status([leg.status for leg in legs])
             outcome.call_sid = legs[0].sid if len(legs) == 1 else None
             return
-        outcome.bridged(peer.sid, runner.clock.now())
+        outcome.bridged(runner.clock.now(), peer.sid)
         _cancel_unanswered(runner, legs)
         runner.answer_inbound()
         runner.note("bridged", call_sid=peer.sid, to=peer.to)
@@ -202,7 +200,7 @@ def _dial_queue(runner: CallRunner, noun: Verb, timeout: float, document_url: st
         if agent.bridged_with != caller.sid:
             outcome.status = "failed"
             return
-        outcome.bridged(caller.sid, runner.clock.now())
+        outcome.bridged(runner.clock.now(), caller.sid)
         runner.answer_inbound()
         runner.note("bridged", call_sid=caller.sid, to=caller.from_)
         bridge.hold(runner, caller)

@@ -4,8 +4,12 @@ answer, hang up. Handlers parse and render; these functions act."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
 
 from .calls import ACTIVE_STATUSES, Call, Dequeue, StatusCallback, Target
+from .conferences import Conference, Participant, dialed_participant
 from .directory import Account
 from .errors import Conflict, InvalidParameter, NotFound
 from .params import geography
@@ -14,6 +18,9 @@ from .queues import Member, Queue
 from .script import validate_script
 from .sids import new_sid
 from .state import Sandbox
+
+if TYPE_CHECKING:
+    from .engine import CallRunner
 
 _ADDRESS = re.compile(r"^(\+[1-9]\d{6,14}|client:[\w.@-]+|sip:\S+)$")
 
@@ -74,8 +81,10 @@ def create_api_call(
     async_amd_callback: Target | None = None,
     send_digits: str | None = None,
     record: bool = False,
+    program: Callable[[CallRunner], None] | None = None,
 ) -> Call:
-    """Place an outbound call (POST Calls.json); it waits for the account's CPS slot."""
+    """Place an outbound call (POST Calls.json); it waits for the account's CPS slot, then
+    runs its TwiML, or ``program`` (e.g. joining a conference)."""
     if not _ADDRESS.match(to):
         raise InvalidParameter(f"The 'To' number {to} is not a valid phone number.", code=21211)
     if not _ADDRESS.match(from_):
@@ -106,7 +115,7 @@ def create_api_call(
         )
         call.log(now, "call", **{"from": from_}, to=to, direction="outbound-api")
         sandbox.add_call(call)
-    sandbox.start(call)
+    sandbox.start(call, program)
     return call
 
 
@@ -213,3 +222,79 @@ def give_live_input(sandbox: Sandbox, sid: str, action: dict) -> Call:
         call.party.live_input.append(action)
         sandbox.changed.notify_all()
         return call
+
+
+def add_participant(
+    sandbox: Sandbox,
+    account: Account,
+    conference: Conference,
+    participant: Participant,
+    *,
+    to: str,
+    from_: str,
+    status_callback: StatusCallback | None,
+    ring_timeout: float,
+) -> Call:
+    """Dial ``to`` and put the call in the conference once answered (POST Participants.json)."""
+    _check_coaching(participant.coaching, participant.call_sid_to_coach)
+    call = create_api_call(
+        sandbox,
+        account,
+        to=to,
+        from_=from_,
+        target=Target(),
+        status_callback=status_callback,
+        ring_timeout=ring_timeout,
+        program=partial(dialed_participant, name=conference.friendly_name, participant=participant),
+    )
+    with sandbox.lock:
+        participant.call_sid = call.sid
+        conference.participants.setdefault(call.sid, participant)
+    return call
+
+
+def update_participant(
+    sandbox: Sandbox, conference: Conference, call_sid: str, changes: dict[str, object]
+) -> Participant:
+    """Mute, hold, coach or stop coaching a participant (POST Participants/{CallSid}.json)."""
+    with sandbox.lock:
+        participant = present_participant(conference, call_sid)
+        coaching = participant.coaching if changes.get("coaching") is None else changes["coaching"]
+        _check_coaching(bool(coaching), changes.get("call_sid_to_coach") or participant.call_sid_to_coach)
+        for name, value in changes.items():
+            if value is not None:
+                setattr(participant, name, value)
+        participant.date_updated = sandbox.clock.now()
+        sandbox.changed.notify_all()
+        return participant
+
+
+def kick_participant(sandbox: Sandbox, conference: Conference, call_sid: str) -> None:
+    """Remove a participant: a <Dial>ed call continues after its <Dial>, a call placed into
+    the room by REST hangs up (DELETE Participants/{CallSid}.json)."""
+    with sandbox.lock:
+        participant = present_participant(conference, call_sid)
+        participant.kicked = True
+        sandbox.changed.notify_all()
+
+
+def end_conference(sandbox: Sandbox, conference: Conference) -> None:
+    """End a conference for everyone in it (POST Conferences/{Sid}.json Status=completed)."""
+    with sandbox.lock:
+        if conference.status != "completed":
+            conference.end("conference-ended-via-api", None, sandbox.clock.now())
+        sandbox.changed.notify_all()
+
+
+def present_participant(conference: Conference, call_sid: str) -> Participant:
+    """Return a participant still in (or on its way to) the room, or raise NotFound."""
+    participant = conference.participants.get(call_sid)
+    if participant is None or participant.status in ("complete", "failed"):
+        raise NotFound(f"The requested resource Participant {call_sid} was not found")
+    return participant
+
+
+def _check_coaching(coaching: bool, call_sid_to_coach: object) -> None:
+    """Refuse coaching without a call to coach, as Twilio does."""
+    if coaching and not call_sid_to_coach:
+        raise InvalidParameter("CallSidToCoach is required when Coaching is true", code=21235)

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from .calls import Call
 from .clock import rfc2822
+from .conferences import Conference, Participant
 from .params import API_VERSION, formatted
 from .queues import Member, Queue
 
@@ -122,3 +123,44 @@ def page_json(
 def _date(timestamp: float | None) -> str | None:
     """Format an optional timestamp."""
     return None if timestamp is None else rfc2822(timestamp)
+
+
+def conference_json(conference: Conference) -> dict:
+    """Return the api.v2010.account.conference representation."""
+    base = f"{account_uri(conference.account_sid)}/Conferences/{conference.sid}"
+    return {
+        "account_sid": conference.account_sid,
+        "date_created": rfc2822(conference.date_created),
+        "date_updated": rfc2822(conference.date_updated or conference.date_created),
+        "api_version": API_VERSION,
+        "friendly_name": conference.friendly_name,
+        "region": "us1",
+        "sid": conference.sid,
+        "status": conference.status,
+        "uri": f"{base}.json",
+        "subresource_uris": {"participants": f"{base}/Participants.json", "recordings": f"{base}/Recordings.json"},
+        "reason_conference_ended": conference.reason_conference_ended,
+        "call_sid_ending_conference": conference.call_sid_ending_conference,
+    }
+
+
+def participant_json(conference: Conference, participant: Participant) -> dict:
+    """Return the api.v2010.account.conference.participant representation."""
+    base = f"{account_uri(conference.account_sid)}/Conferences/{conference.sid}"
+    return {
+        "account_sid": conference.account_sid,
+        "call_sid": participant.call_sid,
+        "label": participant.label,
+        "call_sid_to_coach": participant.call_sid_to_coach,
+        "coaching": participant.coaching,
+        "conference_sid": conference.sid,
+        "date_created": rfc2822(participant.date_created),
+        "date_updated": rfc2822(participant.date_updated or participant.date_created),
+        "end_conference_on_exit": participant.end_conference_on_exit,
+        "muted": participant.muted,
+        "hold": participant.hold,
+        "start_conference_on_enter": participant.start_conference_on_enter,
+        "status": participant.status,
+        "queue_time": "0",
+        "uri": f"{base}/Participants/{participant.call_sid}.json",
+    }

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from .calls import ACTIVE_STATUSES, Call
 from .clock import Clock
+from .conferences import Conference
 from .directory import Account, IncomingNumber
 from .errors import NotFound
 from .parties import Callee, Device, Party
@@ -35,6 +36,7 @@ class Sandbox:
         self.devices: dict[str, Device] = {}
         self.calls: dict[str, Call] = {}
         self.queues: dict[str, Queue] = {}
+        self.conferences: dict[str, Conference] = {}
         self.request_log: list[dict] = []
         self._threads: list[threading.Thread] = []
 
@@ -125,6 +127,34 @@ class Sandbox:
             self.queues[queue.sid] = queue
             return queue
 
+    def conference(self, sid: str, account_sid: str) -> Conference:
+        """Return a conference of that account or raise NotFound."""
+        with self.lock:
+            conference = self.conferences.get(sid)
+            if conference is None or conference.account_sid != account_sid:
+                raise NotFound(f"The requested resource Conference {sid} was not found")
+            return conference
+
+    def conference_named(self, account_sid: str, name: str) -> Conference | None:
+        """Return the account's room of that name that has not ended yet, if any."""
+        with self.lock:
+            return next(
+                (
+                    c
+                    for c in self.conferences.values()
+                    if c.account_sid == account_sid and c.friendly_name == name and c.status != "completed"
+                ),
+                None,
+            )
+
+    def create_conference(self, account_sid: str, name: str) -> Conference:
+        """Open a room, as the first participant to dial into it does."""
+        with self.lock:
+            now = self.clock.now()
+            conference = Conference(new_sid("CF"), account_sid, name, now, date_updated=now)
+            self.conferences[conference.sid] = conference
+            return conference
+
     def start(self, call: Call, program: Callable[[CallRunner], None] | None = None) -> None:
         """Run the call in its own thread: its TwiML, or ``program`` (e.g. a dialed leg's bridge)."""
         from .engine import CallRunner  # the engine uses the Sandbox; import late to avoid a cycle
@@ -151,11 +181,13 @@ class Sandbox:
             thread.join(timeout)
 
     def reset(self) -> None:
-        """Forget calls, queues, the request log, callees and devices; keep accounts and numbers."""
+        """Forget calls, queues, conferences, the request log, callees and devices; keep accounts
+        and numbers."""
         self.hang_up_everything("sandbox")
         with self.lock:
             self.calls.clear()
             self.queues.clear()
+            self.conferences.clear()
             self.request_log.clear()
             self.callees.clear()
             self.devices.clear()

@@ -3,12 +3,16 @@ that serves TwiML, and the real twilio REST client pointed at the sandbox."""
 
 from __future__ import annotations
 
+import email.utils
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+import requests
 from flask import Flask, Response, request
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
@@ -110,6 +114,48 @@ class SandboxHttpClient(TwilioHttpClient):
     def request(self, method, url, *args, **kwargs):
         """Rewrite the scheme and host, keep everything else."""
         return super().request(method, url.replace("https://api.twilio.com", self.base_url, 1), *args, **kwargs)
+
+
+OPENAPI_CANDIDATES = [
+    Path(__file__).resolve().parents[3] / "shared" / "reference" / "twilio" / "twilio_api_v2010.json",
+    Path("/work/shared/reference/twilio/twilio_api_v2010.json"),
+]
+RFC_2822_FIELDS = {"date_created", "date_updated", "start_time", "end_time", "date_enqueued"}
+
+
+@pytest.fixture(scope="module")
+def openapi() -> dict:
+    """Return Twilio's OpenAPI description of the 2010-04-01 API."""
+    path = next((p for p in OPENAPI_CANDIDATES if p.exists()), None)
+    if path is None:
+        pytest.skip("Twilio's OpenAPI file (shared/reference/twilio) is not available")
+    return json.loads(path.read_text())
+
+
+@pytest.fixture
+def validate(openapi):
+    """Return a function that checks a JSON body against a schema of the OpenAPI file."""
+    validator = pytest.importorskip("openapi_schema_validator")
+
+    def check(instance: dict, schema_name: str) -> None:
+        schema = {"$ref": f"#/components/schemas/{schema_name}", "components": openapi["components"]}
+        validator.validate(instance, schema, cls=validator.OAS30Validator)
+        for key in RFC_2822_FIELDS & instance.keys():
+            assert instance[key] is None or email.utils.parsedate_to_datetime(instance[key]).tzinfo is not None, key
+
+    return check
+
+
+@pytest.fixture
+def rest(sandbox_url: str) -> Callable[..., requests.Response]:
+    """Return a function that calls the sandbox's REST API without the twilio library."""
+
+    def call(path: str, method: str = "GET", auth=(ACCOUNT_SID, AUTH_TOKEN), **params: str) -> requests.Response:
+        url = f"{sandbox_url}/2010-04-01/Accounts/{ACCOUNT_SID}{path}"
+        where = "params" if method == "GET" else "data"  # query string for GET, a form otherwise
+        return requests.request(method, url, auth=auth, timeout=5, **{where: params})
+
+    return call
 
 
 @pytest.fixture

@@ -2,54 +2,12 @@
 
 from __future__ import annotations
 
-import email.utils
-import json
-from pathlib import Path
-
 import pytest
 import requests
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from .conftest import ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, SandboxHttpClient, eventually
-
-OPENAPI_CANDIDATES = [
-    Path(__file__).resolve().parents[3] / "shared" / "reference" / "twilio" / "twilio_api_v2010.json",
-    Path("/work/shared/reference/twilio/twilio_api_v2010.json"),
-]
-RFC_2822_FIELDS = {"date_created", "date_updated", "start_time", "end_time", "date_enqueued"}
-
-
-@pytest.fixture(scope="module")
-def openapi() -> dict:
-    """Return Twilio's OpenAPI description of the 2010-04-01 API."""
-    path = next((p for p in OPENAPI_CANDIDATES if p.exists()), None)
-    if path is None:
-        pytest.skip("Twilio's OpenAPI file (shared/reference/twilio) is not available")
-    return json.loads(path.read_text())
-
-
-@pytest.fixture
-def validate(openapi):
-    """Return a function that checks a JSON body against a schema of the OpenAPI file."""
-    validator = pytest.importorskip("openapi_schema_validator")
-
-    def check(instance: dict, schema_name: str) -> None:
-        schema = {"$ref": f"#/components/schemas/{schema_name}", "components": openapi["components"]}
-        validator.validate(instance, schema, cls=validator.OAS30Validator)
-        for key in RFC_2822_FIELDS & instance.keys():
-            assert instance[key] is None or email.utils.parsedate_to_datetime(instance[key]).tzinfo is not None, key
-
-    return check
-
-
-def _rest(
-    sandbox_url: str, path: str, method: str = "GET", auth=(ACCOUNT_SID, AUTH_TOKEN), **params
-) -> requests.Response:
-    """Call the REST API without the twilio library: query parameters for GET, a form otherwise."""
-    url = f"{sandbox_url}/2010-04-01/Accounts/{ACCOUNT_SID}{path}"
-    where = "params" if method == "GET" else "data"
-    return requests.request(method, url, auth=auth, timeout=5, **{where: params})
 
 
 def test_wrong_credentials_are_refused_with_20003(sandbox_url):
@@ -64,8 +22,8 @@ def test_wrong_credentials_are_refused_with_20003(sandbox_url):
     assert (refused.value.status, refused.value.code) == (401, 20003)
 
 
-def test_missing_credentials_and_another_accounts_path_are_refused(sandbox_url):
-    anonymous = _rest(sandbox_url, "/Calls.json", auth=None)
+def test_missing_credentials_and_another_accounts_path_are_refused(sandbox_url, rest):
+    anonymous = rest("/Calls.json", auth=None)
     foreign = requests.get(
         f"{sandbox_url}/2010-04-01/Accounts/AC{'0' * 32}/Calls.json", auth=(ACCOUNT_SID, AUTH_TOKEN), timeout=5
     )
@@ -74,12 +32,12 @@ def test_missing_credentials_and_another_accounts_path_are_refused(sandbox_url):
     assert anonymous.json()["code"] == foreign.json()["code"] == 20003
 
 
-def test_unknown_resources_are_404_with_20404(twilio_client, sandbox_url):
+def test_unknown_resources_are_404_with_20404(twilio_client, rest):
     with pytest.raises(TwilioRestException) as missing:
         twilio_client.calls("CA" + "0" * 32).fetch()
 
     assert (missing.value.status, missing.value.code) == (404, 20404)
-    assert _rest(sandbox_url, "/Recordings.json").json()["code"] == 20404
+    assert rest("/Recordings.json").json()["code"] == 20404
 
 
 @pytest.mark.parametrize(
@@ -91,8 +49,8 @@ def test_unknown_resources_are_404_with_20404(twilio_client, sandbox_url):
         ({"To": "not a number", "From": OUR_NUMBER, "Url": "http://example.com/x"}, 21211),
     ],
 )
-def test_incomplete_call_requests_are_400_with_twilios_codes(sandbox_url, params, code):
-    response = _rest(sandbox_url, "/Calls.json", "POST", **params)
+def test_incomplete_call_requests_are_400_with_twilios_codes(rest, params, code):
+    response = rest("/Calls.json", "POST", **params)
 
     assert response.status_code == 400
     assert response.json()["code"] == code
@@ -100,14 +58,14 @@ def test_incomplete_call_requests_are_400_with_twilios_codes(sandbox_url, params
     assert response.json()["more_info"].endswith(str(code))
 
 
-def test_call_resources_match_twilios_schema(control, customer, twilio_client, validate, sandbox_url):
+def test_call_resources_match_twilios_schema(control, customer, twilio_client, validate, rest):
     control.add_callee("+79990001122", "human", talk_for=3)
     customer.twiml("/outbound", lambda r, p: r.pause(length=10))
 
     created = twilio_client.calls.create(to="+79990001122", from_=OUR_NUMBER, url=customer.url("/outbound"))
     control.wait(created.sid)
-    body = _rest(sandbox_url, f"/Calls/{created.sid}.json").json()
-    listing = _rest(sandbox_url, "/Calls.json", PageSize="1")
+    body = rest(f"/Calls/{created.sid}.json").json()
+    listing = rest("/Calls.json", PageSize="1")
 
     validate(body, "api.v2010.account.call")
     assert body["uri"] == f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls/{created.sid}.json"
@@ -117,19 +75,19 @@ def test_call_resources_match_twilios_schema(control, customer, twilio_client, v
     assert [c.sid for c in twilio_client.calls.list(to="+79990001122")] == [created.sid]
 
 
-def test_queue_resources_match_twilios_schema(control, customer, our_number, twilio_client, validate, sandbox_url):
+def test_queue_resources_match_twilios_schema(control, customer, our_number, twilio_client, validate, rest):
     customer.twiml("/voice", lambda r, p: r.enqueue("billing"))
     sid = control.place_call("+79161234567", our_number, script=[], patience=100)
     customer.wait_for("/voice")
     queue = eventually(lambda: [q for q in twilio_client.queues.list() if q.current_size == 1])[0]
 
-    validate(_rest(sandbox_url, f"/Queues/{queue.sid}.json").json(), "api.v2010.account.queue")
-    members = _rest(sandbox_url, f"/Queues/{queue.sid}/Members.json").json()["queue_members"]
+    validate(rest(f"/Queues/{queue.sid}.json").json(), "api.v2010.account.queue")
+    members = rest(f"/Queues/{queue.sid}/Members.json").json()["queue_members"]
     validate(members[0], "api.v2010.account.queue.member")
     assert members[0]["call_sid"] == sid
     control.hangup(sid)
     control.wait(sid)
-    assert _rest(sandbox_url, f"/Queues/{queue.sid}/Members/{sid}.json").status_code == 404
+    assert rest(f"/Queues/{queue.sid}/Members/{sid}.json").status_code == 404
 
 
 def test_dequeuing_a_call_that_is_no_longer_waiting_is_refused(control, customer, our_number, twilio_client):
@@ -158,9 +116,9 @@ def test_queues_can_be_created_renamed_and_deleted(twilio_client):
     assert twilio_client.queues.list() == []
 
 
-def test_the_request_log_records_rest_requests(control, sandbox_url):
-    _rest(sandbox_url, "/Calls.json", auth=(ACCOUNT_SID, "wrong"))
-    _rest(sandbox_url, "/Queues.json", "POST", FriendlyName="support")
+def test_the_request_log_records_rest_requests(control, rest):
+    rest("/Calls.json", auth=(ACCOUNT_SID, "wrong"))
+    rest("/Queues.json", "POST", FriendlyName="support")
 
     log = control.request_log()
 
