@@ -66,6 +66,8 @@ def _ring(runner: CallRunner) -> None:
         call.status = "in-progress"
         call.answered_at = call.date_updated = runner.clock.now()
     runner.note("answered", by=party.role)
+    if call.record:
+        runner.note("record", whole_call=True)
     if call.send_digits:
         runner.note("play", digits=call.send_digits)
 

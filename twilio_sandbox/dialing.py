@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from . import bridge, conferences, operations
 from .calls import Call, Dequeue, StatusCallback, Target
-from .flow import CallEnded, Redirected
+from .flow import CallEnded
 from .twiml import Verb
 from .verbs import resolve
 
@@ -53,7 +53,7 @@ def dial(runner: CallRunner, verb: Verb, document_url: str | None) -> Target | N
     method = verb.attr("method", "POST") or "POST"
     timeout = verb.number("timeout", DEFAULT_TIMEOUT)
     outcome = DialOutcome()
-    runner.note("dial", targets=[_address(noun) for noun in nouns], timeout=timeout)
+    runner.note("dial", target=", ".join(_address(noun) for noun in nouns), timeout=timeout)
     try:
         if any(noun.name == "Queue" for noun in nouns):
             _dial_queue(runner, next(n for n in nouns if n.name == "Queue"), timeout, document_url, outcome)
@@ -134,17 +134,13 @@ def _dial_legs(
 
 def _child_leg(runner: CallRunner, parent: Call) -> None:
     """The program of a dialed leg once answered: its whisper TwiML, then the bridge."""
-    try:
-        if runner.call.target is not None:
-            runner.run_documents(runner.call.target)
-        if not bridge.link(runner.sandbox, parent, runner.call):
-            raise CallEnded("other-party")
-        runner.note("bridged", call_sid=parent.sid, to=parent.from_)
-        bridge.hold(runner, parent)
+    if runner.call.target is not None:
+        runner.run_documents(runner.call.target)
+    if not bridge.link(runner.sandbox, parent, runner.call):
         raise CallEnded("other-party")
-    except Redirected as redirect:
-        runner.note("redirect", url=redirect.target.url or "inline TwiML", by="api")
-        runner.execute(redirect.target)
+    runner.note("bridged", call_sid=parent.sid, to=parent.from_)
+    bridge.hold(runner, parent)
+    raise CallEnded("other-party")
 
 
 def _cancel_unanswered(runner: CallRunner, legs: list[Call]) -> None:

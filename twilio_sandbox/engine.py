@@ -43,7 +43,7 @@ class CallRunner:
         by = "twiml"
         try:
             connect.connect(self)
-            self.program(self)
+            self.run_program()
         except CallEnded as ended:
             by = ended.by
         except Exception as exc:  # a sandbox bug must end the call, not hang the caller
@@ -52,6 +52,14 @@ class CallRunner:
             by = "sandbox"
         finally:
             self.finish(by)
+
+    def run_program(self) -> None:
+        """Run the call's program; a REST redirect replaces it with the new TwiML."""
+        try:
+            self.program(self)
+        except Redirected as redirect:
+            self.note("redirect", url=redirect.target.url or "inline TwiML", by="api")
+            self.execute(redirect.target)
 
     def execute(self, target: Target | None) -> None:
         """Run documents until one ends without pointing elsewhere, restarting at each REST

@@ -40,11 +40,6 @@ class Sandbox:
         self.request_log: list[dict] = []
         self._threads: list[threading.Thread] = []
 
-    def notify(self) -> None:
-        """Wake every thread waiting for a change of state."""
-        with self.lock:
-            self.changed.notify_all()
-
     def set_speed(self, speed: float) -> None:
         """Change the clock speed and let waiting threads recompute their deadlines."""
         with self.lock:

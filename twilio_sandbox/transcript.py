@@ -28,11 +28,17 @@ _LINES: dict[str, Callable[[dict, dict], str]] = {
     "gather": lambda e, c: f"asked for {e['input']} input (timeout {e['timeout']:g}s)",
     "press": lambda e, c: f"pressed {e['digits']}",
     "speech": lambda e, c: f'said "{e["text"]}"',
-    "record": lambda e, c: f"recorded {e['duration']}s" if e.get("duration") else "recorded nothing",
+    "record": lambda e, c: (
+        "recording the whole call"
+        if e.get("whole_call")
+        else f"recorded {e['duration']}s"
+        if e.get("duration")
+        else "recorded nothing"
+    ),
     "enqueue": lambda e, c: f"waits in queue {e['queue']}" + (" (queue full)" if e.get("result") else ""),
     "left_queue": lambda e, c: f"left the queue: {e['result']} after {e['queue_time']}s",
     "dequeued": lambda e, c: f"dequeued by {e['by']}",
-    "dial": lambda e, c: f"dials {', '.join(e['targets'])}",
+    "dial": lambda e, c: f"dials {e['target']}",
     "dial_end": lambda e, c: f"dial ended: {e['dial_call_status']}",
     "bridged": lambda e, c: f"connected to {e.get('to')} ({e['call_sid']})",
     "redirect": lambda e, c: f"redirected to {e['url']}" + (" by REST API" if e.get("by") == "api" else ""),

@@ -110,3 +110,24 @@ def test_conference_resources_match_twilios_schema(control, customer, our_number
     validate({k: v for k, v in room.items() if k != "reason_conference_ended"}, "api.v2010.account.conference")
     validate(people[0], "api.v2010.account.conference.participant")
     assert room["status"] == "in-progress" and people[0]["call_sid"] == agent
+
+
+def test_a_participant_redirected_by_rest_leaves_the_room_for_its_new_twiml(
+    control, customer, our_number, twilio_client
+):
+    control.add_device("client:supervisor", answer_after=1)
+    customer.twiml("/voice", _room)
+    customer.twiml("/left-room", lambda r, p: r.hangup())
+    customer.twiml("/elsewhere", lambda r, p: r.say("You are out of the room"))
+    agent = control.place_call(AGENT, our_number, script=[])
+    conference = _conference(twilio_client, connected=1)
+    coach = twilio_client.conferences(conference.sid).participants.create(from_=OUR_NUMBER, to="client:supervisor")
+    _wait_for_connected(twilio_client, conference.sid, 2)
+
+    twilio_client.calls(coach.call_sid).update(url=customer.url("/elsewhere"))
+    supervisor = control.wait(coach.call_sid)
+    control.hangup(agent)
+    control.wait(agent)
+
+    assert "You are out of the room" in [e.get("text") for e in supervisor["transcript"]]
+    assert [e["event"] for e in supervisor["transcript"]].count("left_conference") == 1

@@ -196,3 +196,15 @@ def test_transcript_reads_like_the_call(control, customer, our_number):
     assert any(line.endswith("heard (ru-RU): Здравствуйте") for line in lines)
     assert any(line.endswith("pressed 1") for line in lines)
     assert any("hung up by twiml" in line for line in lines)
+
+
+def test_a_number_configured_for_get_sends_signed_query_parameters(control, customer):
+    control.add_number(OUR_NUMBER, ACCOUNT_SID, customer.url("/voice?lang=ru"), voice_method="GET")
+    customer.twiml("/voice", lambda r, p: r.say("privet"))
+
+    control.wait(control.place_call(CUSTOMER, OUR_NUMBER, script=[]))
+
+    (hit,) = [h for h in customer.hits if h.path == "/voice"]
+    assert hit.method == "GET"
+    assert (hit.params["lang"], hit.params["CallSid"][:2], hit.params["From"]) == ("ru", "CA", CUSTOMER)
+    assert hit.signature_valid

@@ -294,3 +294,39 @@ def _wait_for_leg(control, parent_sid: str, status: str) -> str:
         message=f"no {status} leg of {parent_sid}",
     )
     return legs[0]["sid"]
+
+
+def test_a_number_whisper_lets_the_agent_accept_before_the_bridge(control, customer, our_number):
+    control.add_callee("+79995550101", "human", answer_after=1, talk_for=30, script=[{"press": "1"}])
+
+    def connect(response, params):
+        response.dial(action="/dialed").number("+79995550101", url="/whisper")
+
+    def whisper(response, params):
+        response.gather(num_digits=1, action="/accepted").say("Incoming call about order 10045, press 1 to accept")
+        response.hangup()
+
+    customer.twiml("/voice", connect)
+    customer.twiml("/whisper", whisper)
+    customer.on("/accepted", lambda p: ("<Response/>", 200, {"Content-Type": "application/xml"}))
+    customer.twiml("/dialed", lambda r, p: r.hangup())
+
+    control.wait(control.place_call("+79161234567", our_number, script=[]))
+
+    (whispered,) = customer.requests_to("/whisper")
+    (accepted,) = customer.requests_to("/accepted")
+    (dialed,) = customer.requests_to("/dialed")
+    assert whispered["Direction"] == "outbound-dial" and whispered["CallSid"] == dialed["DialCallSid"]
+    assert accepted["Digits"] == "1"
+    assert dialed["DialCallStatus"] == "completed" and int(dialed["DialCallDuration"]) >= 20
+
+
+def test_a_finished_call_can_be_deleted(control, customer, twilio_client):
+    control.add_callee(LEAD, "busy")
+
+    created = _create(twilio_client, customer)
+    control.wait(created.sid)
+
+    assert twilio_client.calls(created.sid).delete() is True
+    with pytest.raises(TwilioRestException):
+        twilio_client.calls(created.sid).fetch()
