@@ -116,9 +116,8 @@ def enter_room(runner: CallRunner, name: str, participant: Participant, outcome:
         with sandbox.lock:
             conference.leave(participant, runner.clock.now())
             sandbox.changed.notify_all()
-    runner.note(
-        "left_conference", name=name, reason="kicked" if participant.kicked else conference.reason_conference_ended
-    )
+        reason = "kicked" if participant.kicked else conference.reason_conference_ended or "left"
+        runner.note("left_conference", name=name, reason=reason)
     if outcome is not None:
         outcome.ended("completed", runner.clock.now())
 
