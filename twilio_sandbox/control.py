@@ -52,6 +52,16 @@ def _field(body: dict, name: str) -> str:
     return value
 
 
+def _number(body: dict, name: str, default: float | None) -> float | None:
+    """Return an optional number of seconds (or a confidence); null keeps None."""
+    value = body.get(name, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise InvalidParameter(f"{name} must be a non-negative number")
+    return float(value)
+
+
 @bp.post("/accounts")
 def add_account() -> tuple[Response, int]:
     """Create an account (AccountSid, AuthToken, optional CPS)."""
@@ -92,8 +102,8 @@ def place_call() -> tuple[Response, int]:
         body.get("script"),
         caller_name=body.get("caller_name"),
         forwarded_from=body.get("forwarded_from"),
-        patience=float(body.get("patience", 600)),
-        talk_for=body.get("talk_for"),
+        patience=_number(body, "patience", 600.0),
+        talk_for=_number(body, "talk_for", None),
         places=places,
     )
     return jsonify({"sid": call.sid}), 201
@@ -154,7 +164,7 @@ def press(sid: str) -> Response:
 def say(sid: str) -> Response:
     """Speak on a call that is collecting input."""
     body = _body()
-    action = {"say": _field(body, "text"), "confidence": float(body.get("confidence", 0.9))}
+    action = {"say": _field(body, "text"), "confidence": _number(body, "confidence", 0.9)}
     return _reply(operations.give_live_input(sandbox(), sid, action))
 
 
@@ -168,8 +178,8 @@ def add_callee() -> tuple[Response, int]:
     callee = Callee(
         number=_field(body, "number"),
         behaviour=behaviour,
-        answer_after=float(body.get("answer_after", 1.0)),
-        talk_for=body.get("talk_for", 5.0),
+        answer_after=_number(body, "answer_after", 1.0),
+        talk_for=_number(body, "talk_for", 5.0),
         script=validate_script(body.get("script")),
     )
     with sandbox().lock:
@@ -184,8 +194,8 @@ def add_device() -> tuple[Response, int]:
     device = Device(
         identity=_field(body, "identity"),
         auto_answer=bool(body.get("auto_answer", True)),
-        answer_after=float(body.get("answer_after", 1.0)),
-        talk_for=body.get("talk_for"),
+        answer_after=_number(body, "answer_after", 1.0),
+        talk_for=_number(body, "talk_for", None),
     )
     with sandbox().lock:
         sandbox().devices[device.identity] = device

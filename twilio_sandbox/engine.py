@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 APPLICATION_ERROR_MESSAGE = "We are sorry, an application error has occurred. Goodbye."
-SANDBOX_FAILURE = 11100  # not a Twilio code: the sandbox itself failed; see the log
+SANDBOX_FAILURE = 0  # no Twilio code: the sandbox itself failed; its log has the traceback
 
 Handler = Callable[["CallRunner", Verb, "str | None"], "Target | None"]
 HANDLERS: dict[str, Handler] = {**verbs.HANDLERS, "Dial": dialing.dial, "Enqueue": queueing.enqueue}
@@ -34,7 +34,7 @@ class CallRunner:
         self.sandbox = sandbox
         self.call = call
         self.clock = sandbox.clock
-        self.program = program or (lambda runner: runner.execute(runner.call.target))
+        self.program = program or run_twiml
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -284,6 +284,11 @@ class CallRunner:
         """Append an event to the call's transcript."""
         with self.sandbox.lock:
             self.call.log(self.clock.now(), event, **details)
+
+
+def run_twiml(runner: CallRunner) -> None:
+    """The usual program of a call: fetch and execute its TwiML."""
+    runner.execute(runner.call.target)
 
 
 def _earliest(*times: float | None) -> float | None:
