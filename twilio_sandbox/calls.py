@@ -68,6 +68,7 @@ class Call:
     date_updated: float = 0.0
     start_time: float | None = None
     answered_at: float | None = None
+    talking_since: float | None = None  # when the far end started talking to the application
     end_time: float | None = None
     answered_by: str | None = None
     transcript: list[dict] = field(default_factory=list)

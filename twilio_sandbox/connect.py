@@ -65,6 +65,8 @@ def _ring(runner: CallRunner) -> None:
     with sandbox.lock:
         call.status = "in-progress"
         call.answered_at = call.date_updated = runner.clock.now()
+        if not (call.machine_detection and call.async_amd_callback is None and party.role != "machine"):
+            call.talking_since = call.answered_at  # otherwise once detection has heard "hello"
     runner.note("answered", by=party.role)
     if call.record:
         runner.note("record", whole_call=True)
@@ -88,6 +90,8 @@ def _detect_machine(runner: CallRunner) -> None:
     if call.async_amd_callback is None:
         runner.wait(seconds)
         _detected(runner, answered_by)
+        with runner.sandbox.lock:
+            call.talking_since = call.talking_since or runner.clock.now()
         callbacks.send_status(runner, "answered")
         return
     callbacks.send_status(runner, "answered")

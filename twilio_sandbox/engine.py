@@ -97,7 +97,7 @@ class CallRunner:
         with self.sandbox.lock:
             if self.call.direction == "inbound" and self.call.status == "ringing":
                 self.call.status = "in-progress"
-                self.call.answered_at = self.call.date_updated = self.clock.now()
+                self.call.answered_at = self.call.talking_since = self.call.date_updated = self.clock.now()
                 self.call.log(self.call.answered_at, "answered")
 
     # -- documents -------------------------------------------------------------------------
@@ -229,7 +229,7 @@ class CallRunner:
         """Return when the far-end party hangs up on its own: talk time or queue patience."""
         call = self.call
         patience = call.enqueued_at + call.party.patience if call.queue_sid and call.enqueued_at else None
-        return _earliest(call.party.leaves_at(call.answered_at), patience)
+        return _earliest(call.party.leaves_at(call.talking_since), patience)
 
     def _interrupted(self) -> bool:
         """Return whether something is waiting to interrupt the call (lock held)."""

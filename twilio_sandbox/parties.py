@@ -47,7 +47,8 @@ class Party:
     behaviour: str = "human"
     answer_after: float = 0.0
     auto_answer: bool = True
-    talk_for: float | None = None  # leaves this long after answering (machines: after greeting)
+    talk_for: float | None = None  # leaves this long after answering (machines: after their greeting;
+    # humans behind synchronous machine detection: after detection, their "hello" is what it hears)
     patience: float = 600.0  # leaves a queue after waiting this long
     script: deque[dict] | None = None
     live_input: deque[dict] = field(default_factory=deque)
@@ -84,12 +85,13 @@ class Party:
         """Return the party behind a client identity nobody is logged in as: it never answers."""
         return cls(role="device", behaviour="no-answer")
 
-    def leaves_at(self, answered_at: float | None) -> float | None:
-        """Return the simulated time at which this party hangs up on its own after answering."""
-        if answered_at is None or self.talk_for is None:
+    def leaves_at(self, talking_since: float | None) -> float | None:
+        """Return the simulated time at which this party hangs up on its own, ``talk_for``
+        after it started talking (a machine first plays its greeting)."""
+        if talking_since is None or self.talk_for is None:
             return None
         greeting = MACHINE_GREETING_SECONDS if self.role == "machine" else 0.0
-        return answered_at + greeting + self.talk_for
+        return talking_since + greeting + self.talk_for
 
     def next_action(self) -> dict | None:
         """Return the party's next input: live input first, then its script.

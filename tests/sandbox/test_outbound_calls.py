@@ -330,3 +330,16 @@ def test_a_finished_call_can_be_deleted(control, customer, twilio_client):
     assert twilio_client.calls(created.sid).delete() is True
     with pytest.raises(TwilioRestException):
         twilio_client.calls(created.sid).fetch()
+
+
+def test_a_human_behind_machine_detection_talks_for_their_full_time_after_it(control, customer, twilio_client):
+    control.add_callee(LEAD, "human", answer_after=1, talk_for=2)
+    customer.twiml("/outbound", lambda r, p: r.pause(length=60))
+
+    created = _create(twilio_client, customer, machine_detection="Enable")
+    call = control.wait(created.sid)
+
+    assert customer.requests_to("/outbound")[0]["AnsweredBy"] == "human"
+    amd = _event(call, "amd")
+    assert hangup_event(call)["by"] == "callee"
+    assert hangup_event(call)["t"] - amd["t"] >= 2
