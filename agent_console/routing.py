@@ -1,5 +1,7 @@
 """The ACD: calls waiting in queues meet the longest-idle available agent with the right skill and language.
 
+An agent with no skills (or no languages) configured is not restricted by them.
+
 Routing state lives in Redis so that every web process, worker and the pacer see the same queues and agents;
 each decision is one Lua script, so two processes can never offer one call twice or one agent two calls.
 The clock is injected: offers expire by it.
@@ -39,13 +41,14 @@ for _, call in ipairs(calls) do
   for index, agent in ipairs(agents) do
     local a = redis.call('HMGET', prefix .. ':agent:' .. agent, 'skills', 'languages')
     local ok = true
-    if info[1] and info[1] ~= '' then
+    local skills, languages = cjson.decode(a[1] or '[]'), cjson.decode(a[2] or '[]')
+    if info[1] and info[1] ~= '' and #skills > 0 then
       ok = false
-      for _, s in ipairs(cjson.decode(a[1] or '[]')) do if s == info[1] then ok = true end end
+      for _, s in ipairs(skills) do if s == info[1] then ok = true end end
     end
-    if ok and info[2] and info[2] ~= '' then
+    if ok and info[2] and info[2] ~= '' and #languages > 0 then
       ok = false
-      for _, l in ipairs(cjson.decode(a[2] or '[]')) do if l == info[2] then ok = true end end
+      for _, l in ipairs(languages) do if l == info[2] then ok = true end end
     end
     for _, d in ipairs(declined) do if tostring(d) == agent then ok = false end end
     if ok then
@@ -306,6 +309,49 @@ class Router:
         self.redis.hset(self._agent_key(agent_id), mapping={"state": "wrap_up", "since": self.clock()})
         self.redis.delete(self._call_key(status.call_sid))
         return self.agent(agent_id)
+
+    # -- presence -------------------------------------------------------------------------------------------
+
+    def connection_opened(self, agent_id: int) -> None:
+        """A console of this agent connected (an agent may have several tabs)."""
+        key = self._agent_key(agent_id)
+        self.redis.hincrby(key, "connections", 1)
+        self.redis.hdel(key, "disconnected_at")
+
+    def connection_closed(self, agent_id: int) -> None:
+        """A console closed; with none left, the grace period starts."""
+        key = self._agent_key(agent_id)
+        if self.redis.hincrby(key, "connections", -1) <= 0:
+            self.redis.hset(key, mapping={"connections": 0, "disconnected_at": self.clock()})
+
+    def vanished(self, grace: float) -> list[AgentStatus]:
+        """Agents with no console for longer than `grace` seconds who are not already offline."""
+        now = self.clock()
+        gone = []
+        for agent_id in self.redis.smembers(f"{self.prefix}:agents"):
+            key = self._agent_key(int(agent_id))
+            disconnected_at, state = self.redis.hmget(key, "disconnected_at", "state")
+            if disconnected_at and float(disconnected_at) + grace <= now and state != b"offline":
+                gone.append(self.agent(int(agent_id)))
+        return gone
+
+    def sign_out(self, agent_id: int, reason: str = "") -> tuple[AgentStatus, list[Offer]]:
+        """Take an agent out of routing whatever they were doing; an offer they held goes to someone else.
+
+        Returns their status before and the offers made in their place.
+        """
+        before = self.agent(agent_id)
+        offers: list[Offer] = []
+        if before.state == "ringing" and before.call_sid:
+            self._withdraw(args=[self.prefix, before.call_sid, agent_id, self.clock(), "offline", reason, "0"])
+            offers = self.dispatch()
+        now = self.clock()
+        with self.redis.pipeline() as pipe:
+            pipe.zrem(f"{self.prefix}:available", agent_id)
+            pipe.hset(self._agent_key(agent_id), mapping={"state": "offline", "since": now, "reason": reason,
+                                                          "call_sid": ""})
+            pipe.execute()
+        return before, offers
 
     def _agent_key(self, agent_id: int) -> str:
         return f"{self.prefix}:agent:{agent_id}"

@@ -20,13 +20,30 @@ def create_app(config: Mapping | None = None, *, environ: Mapping[str, str] | No
 
     from . import db, errors, health, redis_store, telephony
     from .api import bp as api_bp
+    from .console import bp as console_bp, events as console_events
+    from .extensions import csrf, login_manager, socketio
     from .voice import bp as voice_bp
 
     db.init_app(app)
     redis_store.init_app(app)
     telephony.init_app(app)
     errors.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "console.login"
+    csrf.init_app(app)
+    csrf.exempt(voice_bp)  # Twilio signs its requests instead
+    csrf.exempt(api_bp)  # token requests need none; session requests are checked in api.auth
+    socketio.init_app(app, message_queue=_socketio_queue(app), async_mode="threading",
+                      cors_allowed_origins=[app.config["PUBLIC_BASE_URL"]])
+    console_events.init_app(socketio)
     app.register_blueprint(health.bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(voice_bp)
+    app.register_blueprint(console_bp)
     return app
+
+
+def _socketio_queue(app: Flask) -> str | None:
+    """Web processes and workers share Socket.IO events through Redis when Redis is configured."""
+    queue = app.config["SOCKETIO_MESSAGE_QUEUE"] or app.config["REDIS_URL"]
+    return None if queue in ("", "off") else queue

@@ -131,6 +131,32 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
     Worker(list(queues), connection=get_redis()).work(burst=burst, with_scheduler=True)
 
 
+@main.command("pacer")
+@click.option("--interval", default=0.5, show_default=True, help="Seconds between two rounds.")
+@with_appcontext
+def pacer_command(interval: float) -> None:
+    """Run the periodic duties: expire unanswered offers and sign out agents whose consoles vanished."""
+    import signal
+    import threading
+
+    from .console.wiring import current_desk
+    from .db import close_session
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    log = logging.getLogger("callcenter.pacer")
+    log.info("pacer running every %.1fs", interval)
+    while not stop.is_set():
+        try:
+            current_desk().sweep()
+            get_session().commit()
+        except Exception:  # one bad round must not stop the floor; the next round retries
+            log.exception("pacer round failed")
+        finally:
+            close_session()
+        stop.wait(interval)
+
+
 @main.command("up")
 @click.option("--demo-customers", default=DEFAULT_DEMO_CUSTOMERS, show_default=True,
               help="Demo customers to load when the database is empty (0: none).")

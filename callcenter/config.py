@@ -52,6 +52,12 @@ class Config:
     TWILIO_API_KEY: str = ""
     TWILIO_API_SECRET: str = ""
     TWILIO_TWIML_APP_SID: str = ""
+    # Socket.IO message queue shared by web processes and workers; default REDIS_URL, "off" for one process.
+    SOCKETIO_MESSAGE_QUEUE: str = ""
+    # Seconds an agent has to accept an offered call before it goes to the next agent.
+    OFFER_TIMEOUT_SECONDS: int = 15
+    # Seconds without any open console before an agent is made unavailable.
+    AGENT_DISCONNECT_GRACE_SECONDS: int = 30
     # Port of the web process (used by `callcenter up`).
     PORT: int = 5000
     # Port of the local Twilio sandbox (used by `callcenter up` and `callcenter sandbox`).
@@ -106,6 +112,12 @@ class Config:
                 raise ConfigError("TWILIO_PHONE_NUMBER", "must be written in E.164 (+74951234567)")
         except InvalidPhoneNumber:
             raise ConfigError("TWILIO_PHONE_NUMBER", f"not a valid number: {self.TWILIO_PHONE_NUMBER!r}") from None
+        for key in ("OFFER_TIMEOUT_SECONDS", "AGENT_DISCONNECT_GRACE_SECONDS"):
+            if not 1 <= getattr(self, key) <= 3600:
+                raise ConfigError(key, "must be between 1 and 3600 seconds")
+        if self.SOCKETIO_MESSAGE_QUEUE not in ("", "off") and urlparse(self.SOCKETIO_MESSAGE_QUEUE).scheme not in (
+                "redis", "rediss"):
+            raise ConfigError("SOCKETIO_MESSAGE_QUEUE", "must be a redis:// URL or off")
         for key in ("PORT", "SANDBOX_PORT"):
             if not 0 < getattr(self, key) < 65536:
                 raise ConfigError(key, "must be a TCP port number")
@@ -116,6 +128,9 @@ class Config:
         settings["DATABASE_URL"] = self.DATABASE_URL or f"sqlite:///{Path(instance_path) / 'callcenter.sqlite3'}"
         settings["SECRET_KEY"] = self.SECRET_KEY or _instance_secret(Path(instance_path))
         settings["PUBLIC_BASE_URL"] = self.PUBLIC_BASE_URL.rstrip("/")
+        settings["SESSION_COOKIE_SECURE"] = self.PUBLIC_BASE_URL.startswith("https://")
+        settings["SESSION_COOKIE_SAMESITE"] = "Lax"
+        settings["SESSION_COOKIE_HTTPONLY"] = True
         return settings
 
 

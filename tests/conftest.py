@@ -91,7 +91,8 @@ def make_app(database_url, redis_url, redis_client, connection):
     apps = []
 
     def make(**overrides):
-        settings = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": TEST_SECRET} | overrides
+        settings = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": TEST_SECRET,
+                    "SOCKETIO_MESSAGE_QUEUE": "off"} | overrides
         app = create_app(settings, environ={})
         app.config["TESTING"] = True
         database(app).session_factory = sessionmaker(

@@ -8,15 +8,20 @@ from email.utils import parsedate_to_datetime
 from flask import current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
+from agent_console.desk import agent_identity
 from crm_core import calls
 
+from ..console.wiring import current_desk
 from ..db import get_session
 from . import bp
 from .security import twilio_webhook
-from .twiml import enqueue_for_agent, twiml, webhook_url
+from ..urls import webhook_url
+from .twiml import AGENT_QUEUE, enqueue_for_agent, twiml
 
 log = logging.getLogger(__name__)
 
+# Enqueue results after which an agent has the caller: routing must not forget the call yet.
+DEQUEUED_RESULTS = ("bridged", "bridging-in-process", "redirected", "redirected-from-bridged")
 MENU_PROMPT = {
     "ru": ("ru-RU", "Здравствуйте! Чтобы поговорить с оператором, нажмите ноль."),
     "en": ("en-US", "Hello! To speak to an agent, press zero."),
@@ -94,11 +99,15 @@ def outbound_answered():
 @bp.post("/queue/wait")
 @twilio_webhook(on_error="hangup")
 def queue_wait():
-    """Hold prompt while the caller waits in an agent queue (Twilio refetches it in a loop)."""
+    """Hold prompt while the caller waits for an agent (Twilio refetches it in a loop); routes the call."""
     interaction = _call()
+    desk = current_desk()
+    desk.call_waiting(interaction, _queue_name())
+    get_session().commit()
+    position = desk.router.position(interaction.call_sid) or _int(request.form.get("QueuePosition")) or 1
     voice_language, prompt = QUEUE_PROMPT[_language(interaction)]
     response = VoiceResponse()
-    response.say(prompt.format(position=request.form.get("QueuePosition", "1")), language=voice_language)
+    response.say(prompt.format(position=position), language=voice_language)
     response.pause(length=10)
     return twiml(response)
 
@@ -106,14 +115,61 @@ def queue_wait():
 @bp.post("/queue/left")
 @twilio_webhook(on_error="ignore")
 def queue_left():
-    """The caller left the queue (bridged, hung up, redirected): note it on the timeline."""
+    """The caller left the queue: to an agent (dequeued), or by hanging up; note it on the timeline."""
     session = get_session()
     interaction = _call()
+    result = request.form.get("QueueResult", "")
     calls.record_event(session, interaction, "queue_left", {
-        "result": request.form.get("QueueResult"), "queue_time": request.form.get("QueueTime"),
+        "result": result, "queue_time": request.form.get("QueueTime"),
     })
+    if result not in DEQUEUED_RESULTS:
+        current_desk().caller_left(interaction.call_sid)
     session.commit()
     return twiml(VoiceResponse())
+
+
+@bp.post("/connect")
+@twilio_webhook()
+def connect_agent():
+    """The caller was taken from the queue by an agent who accepted: ring the agent's device."""
+    session = get_session()
+    interaction = _call()
+    agent_id = _int(request.args.get("agent"))
+    calls.record_event(session, interaction, "agent_connecting", {"agent_id": agent_id})
+    session.commit()
+    response = VoiceResponse()
+    dial = response.dial(action=webhook_url("voice.agent_leg_done", agent=agent_id), timeout=20)
+    dial.client(agent_identity(agent_id))
+    return twiml(response)
+
+
+@bp.post("/connect/done")
+@twilio_webhook()
+def agent_leg_done():
+    """The agent's leg ended: after a conversation the agent wraps up; if the device never answered,
+    the caller goes back to the queue."""
+    session = get_session()
+    interaction = _call()
+    agent_id = _int(request.args.get("agent"))
+    status = request.form.get("DialCallStatus", "")
+    calls.record_event(session, interaction, "agent_leg_ended", {"agent_id": agent_id, "status": status})
+    desk = current_desk()
+    desk.agent_leg_ended(agent_id, interaction.call_sid)
+    response = VoiceResponse()
+    if status in ("completed", "answered"):
+        response.hangup()
+    else:
+        desk.set_state(agent_id, "break", "device did not answer")
+        response.say("Соединяем с другим оператором." if _language(interaction) == "ru" else
+                     "Connecting you to another agent.", language=QUEUE_PROMPT[_language(interaction)][0])
+        enqueue_for_agent(response, interaction.queue or AGENT_QUEUE)
+    session.commit()
+    return twiml(response)
+
+
+def _queue_name() -> str:
+    name = request.args.get("queue", AGENT_QUEUE)
+    return name if name.replace("_", "").replace("-", "").isalnum() and len(name) <= 64 else AGENT_QUEUE
 
 
 @bp.post("/status")
@@ -132,6 +188,8 @@ def status():
         default_region=current_app.config["DEFAULT_REGION"], from_number=form.get("From"),
         to_number=form.get("To"), direction=_direction(),
     )
+    if form.get("CallStatus") in calls.TERMINAL_STATUSES:
+        current_desk().caller_left(form["CallSid"])  # gone before any agent took them
     session.commit()
     return twiml(VoiceResponse())
 

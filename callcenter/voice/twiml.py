@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, url_for
+from flask import Response
 from twilio.twiml.voice_response import VoiceResponse
+
+from ..urls import webhook_url
 
 AGENT_QUEUE = "support"
 APOLOGY = {
@@ -21,17 +23,12 @@ def twiml(response: VoiceResponse) -> Response:
     return Response(str(response), mimetype="text/xml")
 
 
-def webhook_url(endpoint: str, **values) -> str:
-    """The public URL of a webhook, as Twilio must request it (and as it will be signed)."""
-    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)
-
-
 def enqueue_for_agent(response: VoiceResponse, queue: str = AGENT_QUEUE) -> VoiceResponse:
     """Put the caller in an agent queue with our hold prompts and a report when they leave it."""
     response.enqueue(
         queue,
-        action=webhook_url("voice.queue_left"),
-        wait_url=webhook_url("voice.queue_wait"),
+        action=webhook_url("voice.queue_left", queue=queue),
+        wait_url=webhook_url("voice.queue_wait", queue=queue),
         wait_url_method="POST",
     )
     return response

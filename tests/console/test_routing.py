@@ -165,3 +165,33 @@ def test_concurrent_dispatch_never_offers_a_call_or_an_agent_twice(redis_client,
     assert len(offers) == 10
     assert len({o.call_sid for o in offers}) == 10
     assert len({o.agent_id for o in offers}) == 10
+
+
+def test_agent_who_vanished_past_grace_is_found_and_signed_out(router, agents, clock):
+    agents((1, [], []), (2, [], []))
+    router.connection_opened(1)
+    router.connection_opened(1)  # two tabs
+    router.connection_closed(1)
+    clock.advance(60)
+    assert router.vanished(grace=30) == []
+    router.connection_closed(1)
+    clock.advance(10)
+    assert router.vanished(grace=30) == []
+    clock.advance(25)
+    assert [a.agent_id for a in router.vanished(grace=30)] == [1]
+    router.connection_opened(1)  # came back in time? no longer vanished
+    assert router.vanished(grace=30) == []
+
+
+def test_signing_out_a_ringing_agent_offers_the_call_to_another(router, agents):
+    agents((1, [], []), (2, [], []))
+    router.enqueue(call("CA1"))
+    before, offers = router.sign_out(1, "disconnected")
+    assert before.state == "ringing"
+    assert offers == [Offer("CA1", 2)]
+    assert router.agent(1).state == "offline"
+
+
+def test_agent_without_configured_skills_or_languages_takes_any_call(router, agents):
+    agents((1, [], []))
+    assert router.enqueue(call("CA1", skill="orders", language="en")) == [Offer("CA1", 1)]

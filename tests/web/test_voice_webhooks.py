@@ -97,14 +97,16 @@ def test_pressing_zero_reaches_the_agent_queue_and_is_on_the_ivr_path(twilio_pos
     document = parse_twiml(twilio_post("/voice/menu", call_params(SID, Digits="0", FinishedOnKey="")))
     enqueue = document.find("Enqueue")
     assert enqueue.text == "support"
-    assert enqueue.get("waitUrl") == "http://127.0.0.1:5000/voice/queue/wait"
+    assert enqueue.get("waitUrl") == "http://127.0.0.1:5000/voice/queue/wait?queue=support"
     [interaction] = interactions(db_session, SID)
     assert interaction.ivr_path == ["menu:0"]
 
 
-def test_queue_hold_prompt_tells_the_position(twilio_post, parse_twiml):
-    document = parse_twiml(twilio_post("/voice/queue/wait", call_params(SID, QueuePosition="3", QueueSid="QU1")))
-    assert "3" in document.find("Say").text
+def test_queue_hold_prompt_tells_the_callers_place_in_line(twilio_post, parse_twiml):
+    for n in range(3):
+        params = call_params(f"CA{n:032d}", from_number=f"+7903555000{n}", QueuePosition="1", QueueSid="QU1")
+        document = parse_twiml(twilio_post("/voice/queue/wait?queue=support", params))
+    assert "Вы 3-й в очереди" in document.find("Say").text
     assert document.find("Pause").get("length") == "10"
 
 

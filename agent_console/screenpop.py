@@ -1,0 +1,39 @@
+"""The screen-pop: everything an agent needs when a call is offered, built from crm_core in a few queries."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from crm_core.errors import InvalidPhoneNumber
+from crm_core.history import customer_history
+from crm_core.models import Interaction
+
+
+def call_context(interaction: Interaction) -> dict:
+    """This call: who, from where, and what the IVR (or the dialer) learned before the agent."""
+    return {
+        "call_sid": interaction.call_sid,
+        "interaction_id": interaction.id,
+        "direction": interaction.direction,
+        "from_number": interaction.from_number,
+        "to_number": interaction.to_number,
+        "queue": interaction.queue,
+        "language": interaction.language,
+        "ivr_path": interaction.ivr_path,
+        "context": interaction.context,
+        "started_at": interaction.started_at.isoformat(),
+    }
+
+
+def screen_pop(session: Session, interaction: Interaction, *, default_region: str) -> dict:
+    """The call's context plus the customer's whole history; an unknown caller gets their normalized number."""
+    if interaction.customer_id is not None:
+        history = customer_history(session, customer_id=interaction.customer_id, default_region=default_region)
+    else:
+        party = interaction.from_number if interaction.direction == "inbound" else interaction.to_number
+        try:
+            history = customer_history(session, phone=party or "", default_region=default_region)
+        except InvalidPhoneNumber:
+            history = None
+    return {"call": call_context(interaction),
+            "history": history.as_dict() if history else {"known": False, "phone": None}}

@@ -1,0 +1,133 @@
+"""Socket.IO namespaces: thin handlers that check who is asking, call the desk, commit once, acknowledge."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from functools import wraps
+
+from flask_login import current_user
+from flask_socketio import Namespace, emit, join_room
+
+from agent_console.desk import DeskError, agent_payload
+from agent_console.routing import RoutingError
+from crm_core.errors import CrmError, ValidationError
+from crm_core.wrapup import Outcome
+
+from ..db import get_session
+from .wiring import FLOOR_ROOM, agent_room, current_desk, current_router, floor_snapshot
+
+log = logging.getLogger(__name__)
+
+
+def acknowledged(handler):
+    """Run a handler as one unit of work: commit on success, answer {ok: false, error, field?} on refusal."""
+
+    @wraps(handler)
+    def wrapper(self, data=None):
+        if not isinstance(data, dict):
+            data = {}
+        try:
+            result = handler(self, data) or {}
+            get_session().commit()
+            return {"ok": True, **result}
+        except (DeskError, RoutingError, CrmError) as exc:
+            get_session().rollback()
+            return {"ok": False, "error": getattr(exc, "message", str(exc)), "field": getattr(exc, "field", None)}
+        except Exception:
+            get_session().rollback()
+            log.exception("desk event %s failed for user %s", handler.__name__, current_user.get_id())
+            return {"ok": False, "error": "something went wrong; please try again"}
+
+    return wrapper
+
+
+class DeskNamespace(Namespace):
+    """`/desk`: an agent's console. Each agent hears only their own room."""
+
+    def on_connect(self, auth=None):
+        if not current_user.is_authenticated:
+            return False
+        router = current_router()
+        status = router.sign_in(current_user.id, name=current_user.full_name, skills=current_user.skills,
+                                languages=current_user.languages)
+        router.connection_opened(current_user.id)
+        join_room(agent_room(current_user.id))
+        emit("agent_state", agent_payload(status))
+
+    def on_disconnect(self, reason=None):
+        if current_user.is_authenticated:
+            current_router().connection_closed(current_user.id)
+
+    @acknowledged
+    def on_set_state(self, data):
+        status = current_desk().set_state(current_user.id, str(data.get("state", "")), str(data.get("reason", ""))[:64])
+        return {"state": status.state}
+
+    @acknowledged
+    def on_accept(self, data):
+        interaction = current_desk().accept(current_user.id, str(data.get("call_sid", "")))
+        emit("call_connected", {"call_sid": interaction.call_sid, "interaction_id": interaction.id},
+             to=agent_room(current_user.id))
+        return {"interaction_id": interaction.id}
+
+    @acknowledged
+    def on_decline(self, data):
+        current_desk().decline(current_user.id, str(data.get("call_sid", "")))
+
+    @acknowledged
+    def on_hangup(self, data):
+        current_desk().hang_up(current_user.id)
+
+    @acknowledged
+    def on_wrap_up(self, data):
+        outcome = Outcome(
+            disposition=str(data.get("disposition", "")), notes=str(data.get("notes") or ""),
+            callback_at=_datetime(data.get("callback_at"), "callback_at"),
+            ticket_subject=str(data["ticket_subject"]) if data.get("ticket_subject") else None,
+        )
+        result = current_desk().wrap_up(current_user.id, _int(data.get("interaction_id"), "interaction_id"), outcome)
+        emit("wrapped_up", {"interaction_id": result.interaction.id, "disposition": result.interaction.disposition},
+             to=agent_room(current_user.id))
+        return {"interaction_id": result.interaction.id}
+
+    @acknowledged
+    def on_link_customer(self, data):
+        interaction = current_desk().link_customer(current_user.id, _int(data.get("interaction_id"), "interaction_id"),
+                                                   _int(data.get("customer_id"), "customer_id"))
+        return {"customer_id": interaction.customer_id}
+
+
+class FloorNamespace(Namespace):
+    """`/floor`: supervisors watch every agent and queue."""
+
+    def on_connect(self, auth=None):
+        if not (current_user.is_authenticated and current_user.is_supervisor):
+            return False
+        join_room(FLOOR_ROOM)
+        emit("snapshot", floor_snapshot())
+
+
+def _int(value, field: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(field, "must be a whole number") from None
+
+
+def _datetime(value, field: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(field, "must be an ISO 8601 date and time") from None
+    if parsed.tzinfo is None:
+        raise ValidationError(field, "must include a time zone")
+    return parsed
+
+
+def init_app(socketio) -> None:
+    """Register the namespaces on the app's Socket.IO server."""
+    socketio.on_namespace(DeskNamespace("/desk"))
+    socketio.on_namespace(FloorNamespace("/floor"))

@@ -1,0 +1,101 @@
+"""Console pages: login, the agent desk, the supervisors' floor, and sandbox helpers."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from crm_core.errors import InvalidPhoneNumber, ValidationError
+from crm_core.models import User
+from crm_core.phones import normalize_phone
+from crm_core.users import verify_password
+from crm_core.wrapup import active_dispositions
+
+from ..db import get_session
+from ..telephony.provider import REAL_TWILIO_API
+from . import bp
+from .auth import ConsoleUser, supervisor_required
+
+BREAK_REASONS = ("lunch", "training", "meeting", "personal", "technical issue")
+
+
+def _home_for(user) -> str:
+    return url_for("console.floor") if user.is_supervisor else url_for("console.desk")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in with username and password."""
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    error = None
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()[:64]
+        user = get_session().scalar(sa.select(User).where(User.username == username))
+        if user is not None and user.is_active and verify_password(request.form.get("password", ""),
+                                                                   user.password_hash):
+            console_user = ConsoleUser(user)
+            login_user(console_user)
+            return redirect(_home_for(console_user))
+        error = "Wrong username or password."
+    return render_template("login.html", error=error), 401 if error else 200
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Sign out."""
+    logout_user()
+    return redirect(url_for("console.login"))
+
+
+@bp.get("/")
+def index():
+    """Send people where they work."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("console.login"))
+    return redirect(_home_for(current_user))
+
+
+@bp.get("/desk")
+@login_required
+def desk():
+    """The agent desk."""
+    dispositions = [{"code": d.code, "label_ru": d.label_ru, "label_en": d.label_en,
+                     "schedules_callback": d.schedules_callback, "opens_ticket": d.opens_ticket}
+                    for d in active_dispositions(get_session())]
+    return render_template("desk.html", user=current_user.as_dict(), dispositions=dispositions,
+                           break_reasons=BREAK_REASONS, sandbox_mode=_sandbox_mode(),
+                           our_number=current_app.config["TWILIO_PHONE_NUMBER"])
+
+
+@bp.get("/floor")
+@supervisor_required
+def floor():
+    """The supervisors' live view of agents and queues."""
+    return render_template("floor.html", user=current_user.as_dict())
+
+
+@bp.post("/console/demo-call")
+@login_required
+def demo_call():
+    """Sandbox only: a simulated customer calls our number and presses the given keys."""
+    from twilio_sandbox import SandboxClient, parse_press_script
+
+    if not _sandbox_mode():
+        return jsonify(error="not_found", message="demo calls exist only with the local sandbox"), 404
+    body = request.get_json(silent=True) or {}
+    try:
+        caller = normalize_phone(str(body.get("from", "")), current_app.config["DEFAULT_REGION"]).e164
+        script = parse_press_script(str(body.get("press", ""))[:100])
+    except (InvalidPhoneNumber, ValueError) as exc:
+        raise ValidationError("from", str(exc)) from exc
+    with SandboxClient(current_app.config["TWILIO_API_BASE_URL"]) as sandbox:
+        sandbox.add_device(f"client:agent-{current_user.id}", auto_answer=True, answer_after=1.0)
+        sid = sandbox.place_call(caller, current_app.config["TWILIO_PHONE_NUMBER"], script, patience=300)
+    return jsonify(call_sid=sid), 201
+
+
+def _sandbox_mode() -> bool:
+    return current_app.config["TWILIO_API_BASE_URL"].rstrip("/") != REAL_TWILIO_API

@@ -1,0 +1,52 @@
+"""Build the desk of the current app: its router on the app's Redis, its provider, Socket.IO delivery."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from agent_console.desk import Desk, agent_payload
+from agent_console.routing import Router
+
+from ..db import get_session
+from ..extensions import socketio
+from ..redis_store import get_redis
+from ..telephony import provider
+from ..urls import webhook_url
+
+DESK_NAMESPACE = "/desk"
+FLOOR_NAMESPACE = "/floor"
+FLOOR_ROOM = "floor"
+
+
+def agent_room(agent_id: int) -> str:
+    """The Socket.IO room of one agent's consoles; nobody else joins it."""
+    return f"agent:{agent_id}"
+
+
+def current_router() -> Router:
+    """The ACD on the app's Redis."""
+    return Router(get_redis(), offer_timeout=current_app.config["OFFER_TIMEOUT_SECONDS"])
+
+
+def notify(event: str, payload: dict, *, agent_id: int | None = None) -> None:
+    """Deliver a desk event to the agent's consoles; state changes also reach the supervisors' floor."""
+    if agent_id is not None:
+        socketio.emit(event, payload, to=agent_room(agent_id), namespace=DESK_NAMESPACE)
+    if event == "agent_state":
+        socketio.emit(event, payload, to=FLOOR_ROOM, namespace=FLOOR_NAMESPACE)
+
+
+def current_desk() -> Desk:
+    """A desk for this request, event or job."""
+    return Desk(
+        session=get_session(), router=current_router(), telephony=provider(), notify=notify,
+        webhook_url=webhook_url, default_region=current_app.config["DEFAULT_REGION"],
+        disconnect_grace=current_app.config["AGENT_DISCONNECT_GRACE_SECONDS"],
+    )
+
+
+def floor_snapshot() -> dict:
+    """Every agent's state and the calls waiting in each queue, for a supervisor who just connected."""
+    router = current_router()
+    return {"agents": [agent_payload(a) for a in router.agents()],
+            "queues": {q: router.waiting(q) for q in router.queues()}}
