@@ -78,7 +78,6 @@ class Call:
     dequeue: Dequeue | None = None
     queue_sid: str | None = None
     enqueued_at: float | None = None
-    left_queue_at: float | None = None
     bridged_with: str | None = None
     awaiting: frozenset[str] = frozenset()  # call SIDs that may bridge to this one
     gathering: bool = False

@@ -83,6 +83,8 @@ class CallRunner:
             call.date_updated = now
             call.bridged_with = None
             call.awaiting = frozenset()
+            if call.queue_sid in self.sandbox.queues:  # only if the sandbox itself failed mid-queue
+                self.sandbox.queues[call.queue_sid].remove(call.sid, now)
             call.log(now, "hangup", by=by, status=call.status)
             self.sandbox.changed.notify_all()
         try:

@@ -36,7 +36,7 @@ def enqueue(runner: CallRunner, verb: Verb, document_url: str | None) -> Target 
         if admitted:
             now = runner.clock.now()
             queue.add(call.sid, now)
-            call.queue_sid, call.enqueued_at, call.left_queue_at, call.dequeue = queue.sid, now, None, None
+            call.queue_sid, call.enqueued_at, call.dequeue = queue.sid, now, None
             sandbox.changed.notify_all()
     runner.note("enqueue", queue=name, queue_sid=queue.sid, **({} if admitted else {"result": "queue-full"}))
     if not admitted:
@@ -44,12 +44,10 @@ def enqueue(runner: CallRunner, verb: Verb, document_url: str | None) -> Target 
     try:
         result, dequeue = _wait_in_queue(runner, queue, wait)
     except (Redirected, CallEnded) as gone:
-        queue_time = _leave(runner, queue)
-        _inform(runner, action, method, "redirected" if isinstance(gone, Redirected) else "hangup", queue, queue_time)
+        result = "redirected" if isinstance(gone, Redirected) else "hangup"
+        _inform(runner, action, method, result, queue, _leave(runner, queue, result))
         raise
-    finally:
-        queue_time = _leave(runner, queue)
-    runner.note("left_queue", result=result, queue_time=queue_time)
+    queue_time = _leave(runner, queue, result)
     if dequeue is not None and dequeue.kind == "redirect":
         _inform(runner, action, method, result, queue, queue_time)
         return dequeue.target
@@ -113,22 +111,22 @@ def _bridge_to_dequeuer(runner: CallRunner, dequeue: Dequeue, queue: Queue, queu
     return "bridged"
 
 
-def _leave(runner: CallRunner, queue: Queue) -> int:
-    """Take the call out of the queue and release a dequeuer still waiting for it (both
-    idempotent); return the whole seconds spent in the queue."""
+def _leave(runner: CallRunner, queue: Queue, result: str) -> int:
+    """Take the call out of the queue and release a dequeuer still waiting for it; return
+    the whole seconds spent in the queue."""
     sandbox, call = runner.sandbox, runner.call
     with sandbox.lock:
         now = runner.clock.now()
         queue.remove(call.sid, now)
-        if call.queue_sid:
-            call.queue_sid = None
-            call.left_queue_at = now
+        call.queue_sid = None
         pending, call.dequeue = call.dequeue, None
         dequeuer = sandbox.calls.get(pending.by_call_sid or "") if pending is not None else None
         if dequeuer is not None and call.sid in dequeuer.awaiting:
             dequeuer.awaiting = dequeuer.awaiting - {call.sid}
         sandbox.changed.notify_all()
-        return int((call.left_queue_at or now) - (call.enqueued_at or now))
+        queue_time = int(now - (call.enqueued_at or now))
+    runner.note("left_queue", result=result, queue_time=queue_time)
+    return queue_time
 
 
 def _inform(runner: CallRunner, action: str | None, method: str, result: str, queue: Queue, queue_time: int) -> None:
