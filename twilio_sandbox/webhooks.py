@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urldefrag, urlencode
 
 import requests
+from urllib3.exceptions import NameResolutionError
 
 from .signing import compute_signature
 
@@ -61,11 +62,7 @@ def send(url: str, method: str, params: list[tuple[str, str]], auth_token: str, 
     except requests.Timeout:
         return WebhookResponse(url, method, error_code=HTTP_CONNECTION_FAILURE, error_message="Request timed out")
     except requests.ConnectionError as exc:
-        code = (
-            HTTP_BAD_HOST_NAME
-            if "Name or service not known" in str(exc) or "NameResolution" in str(exc)
-            else HTTP_CONNECTION_FAILURE
-        )
+        code = HTTP_BAD_HOST_NAME if _is_name_resolution_failure(exc) else HTTP_CONNECTION_FAILURE
         return WebhookResponse(url, method, error_code=code, error_message=f"Connection failed: {exc}")
     except requests.RequestException as exc:
         log.warning("webhook %s %s failed: %s", method, url, exc)
@@ -84,6 +81,12 @@ def send(url: str, method: str, params: list[tuple[str, str]], auth_token: str, 
             f"HTTP {response.status_code} from {url}",
         )
     return result
+
+
+def _is_name_resolution_failure(exc: requests.ConnectionError) -> bool:
+    """Return whether the host name did not resolve (11210) rather than refuse (11205)."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, NameResolutionError)
 
 
 def _timeouts(fragment: str, default: float) -> tuple[float, float]:

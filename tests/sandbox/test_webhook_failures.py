@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from flask import Response
 
 from .conftest import ACCOUNT_SID, CUSTOMER, OUR_NUMBER, hangup_event
@@ -84,12 +85,13 @@ def test_a_slow_webhook_times_out_in_real_time_and_falls_back(make_sandbox, cust
     assert "fallback" in [e.get("text") for e in call["transcript"]]
 
 
-def test_an_unreachable_webhook_is_a_connection_failure(control, customer):
-    control.add_number(
-        OUR_NUMBER, ACCOUNT_SID, "http://127.0.0.1:9/voice", voice_fallback_url=customer.url("/fallback")
-    )
+@pytest.mark.parametrize(
+    ("voice_url", "code"), [("http://127.0.0.1:9/voice", "11205"), ("http://no-such-host.invalid/voice", "11210")]
+)
+def test_an_unreachable_webhook_is_a_connection_failure(control, customer, voice_url, code):
+    control.add_number(OUR_NUMBER, ACCOUNT_SID, voice_url, voice_fallback_url=customer.url("/fallback"))
     customer.twiml("/fallback", lambda r, p: r.hangup())
 
     control.wait(control.place_call(CUSTOMER, OUR_NUMBER, script=[]))
 
-    assert customer.requests_to("/fallback")[0]["ErrorCode"] == "11205"
+    assert customer.requests_to("/fallback")[0]["ErrorCode"] == code
