@@ -71,10 +71,12 @@ def dial(runner: CallRunner, verb: Verb, document_url: str | None) -> Target | N
 
 
 def _address(noun: Verb) -> str:
-    """Return the To of the leg a noun dials: a number, client:identity, sip:..., or queue name."""
+    """Return what a noun dials: a number, client:identity, sip:..., queue:name or conference:name."""
     if noun.name == "Client":
         identity = next((child.text for child in noun.children if child.name == "Identity"), noun.text)
         return f"client:{identity}"
+    if noun.name in ("Queue", "Conference"):
+        return f"{noun.name.lower()}:{noun.text}"
     return noun.text
 
 
