@@ -286,10 +286,14 @@ def live_platform(database_url, redis_url, redis_client, engine):
     sandbox_server = serve_in_thread(
         create_sandbox({SANDBOX_ACCOUNT_SID: SANDBOX_AUTH_TOKEN}, clock_speed=SANDBOX_CLOCK_SPEED, cps=50)
     )
+    port = free_port()
     app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": TEST_SECRET,
-                      "TWILIO_API_BASE_URL": sandbox_server.url}, environ={})
-    app_server = serve_in_thread(app)
-    app.config["PUBLIC_BASE_URL"] = app_server.url
+                      "TWILIO_API_BASE_URL": sandbox_server.url, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"},
+                     environ={})
+    app_server = serve_in_thread(app, port=port)
+    # Socket.IO long-polls hold a request open for up to its ping interval: don't wait for them at shutdown.
+    app_server.server.block_on_close = False
+    app_server.server.daemon_threads = True
     sandbox = SandboxClient(sandbox_server.url)
     sandbox.add_number(
         app.config["TWILIO_PHONE_NUMBER"], SANDBOX_ACCOUNT_SID, voice_url=app_server.url + "/voice/incoming",
@@ -304,6 +308,15 @@ def live_platform(database_url, redis_url, redis_client, engine):
 
 
 REFERENCE_TABLES = {"dispositions"}  # seeded by migrations, not by tests
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def empty_all_tables(engine) -> None:
@@ -321,3 +334,50 @@ def committed_session(engine):
     yield session
     session.close()
     empty_all_tables(engine)
+
+
+@pytest.fixture
+def console_client(live_platform):
+    """Connect a real Socket.IO client (over HTTP) to the live platform as a logged-in user."""
+    import socketio as socketio_client
+
+    clients = []
+
+    def connect(user_id: int, namespace: str = "/desk"):
+        app = live_platform.app
+        cookie = app.session_interface.get_signing_serializer(app).dumps({"_user_id": str(user_id), "_fresh": True})
+        client = socketio_client.Client(reconnection=False)
+        inbox = EventInbox()
+        client.on("*", inbox.put, namespace=namespace)
+        client.connect(live_platform.url, namespaces=[namespace], transports=["websocket"],
+                       headers={"Cookie": f"{app.config['SESSION_COOKIE_NAME']}={cookie}"}, wait_timeout=5)
+        client.inbox = inbox
+        clients.append(client)
+        return client
+
+    yield connect
+    for client in clients:
+        client.disconnect()
+
+
+class EventInbox:
+    """Events a Socket.IO client received, waitable by name."""
+
+    def __init__(self):
+        import threading
+
+        self.events: list[tuple[str, dict]] = []
+        self.changed = threading.Condition()
+
+    def put(self, event, data=None):
+        with self.changed:
+            self.events.append((event, data))
+            self.changed.notify_all()
+
+    def wait_for(self, event: str, timeout: float = 10.0, where=lambda data: True) -> dict:
+        """The first received `event` whose data satisfies `where` (waiting for it if needed)."""
+        with self.changed:
+            found = self.changed.wait_for(
+                lambda: next((d for e, d in self.events if e == event and where(d)), None), timeout)
+        assert found is not None, f"no {event!r} within {timeout}s; got {[e for e, _ in self.events]}"
+        return found
