@@ -24,7 +24,7 @@ def _create(client, customer, to: str = LEAD, **kwargs):
 
 
 def test_a_human_answers_runs_our_twiml_and_progress_arrives_in_sequence(control, customer, twilio_client):
-    control.add_callee(LEAD, "human", answer_after=2, talk_for=30, script=[{"press": "1"}])
+    control.add_callee(LEAD, "human", answer_after=2, talk_for=120, script=[{"press": "1"}])
     customer.twiml(
         "/outbound", lambda r, p: r.gather(num_digits=1, action="/confirm").say("Press 1 to confirm delivery")
     )
@@ -88,7 +88,7 @@ def test_unanswered_outbound_calls_end_with_their_status(
     ],
 )
 def test_machine_detection_tells_who_answered(control, customer, twilio_client, behaviour, mode, answered_by):
-    control.add_callee(LEAD, behaviour, talk_for=10)
+    control.add_callee(LEAD, behaviour, talk_for=60)
     customer.twiml("/outbound", lambda r, p: r.say("Hello, this is a reminder about your order"))
 
     created = _create(twilio_client, customer, machine_detection=mode)
@@ -101,7 +101,7 @@ def test_machine_detection_tells_who_answered(control, customer, twilio_client, 
 
 
 def test_asynchronous_machine_detection_posts_its_result_separately(control, customer, twilio_client):
-    control.add_callee(LEAD, "machine", talk_for=20)
+    control.add_callee(LEAD, "machine", talk_for=60)
     customer.twiml("/outbound", lambda r, p: r.pause(length=15))
 
     created = _create(
@@ -180,7 +180,7 @@ def test_dial_client_bridges_the_caller_to_an_agent_device(control, customer, ou
 
     (dialed,) = customer.requests_to("/dialed")
     leg = control.wait(dialed["DialCallSid"])
-    assert dialed["DialCallStatus"] == "completed" and int(dialed["DialCallDuration"]) >= 15
+    assert dialed["DialCallStatus"] == "completed" and int(dialed["DialCallDuration"]) >= 10
     assert (leg["direction"], leg["parent_call_sid"], leg["to"]) == ("outbound-dial", call["sid"], "client:alice")
     assert hangup_event(leg)["by"] == "device"
     leg_progress = customer.requests_to("/agent-leg")
@@ -297,7 +297,7 @@ def _wait_for_leg(control, parent_sid: str, status: str) -> str:
 
 
 def test_a_number_whisper_lets_the_agent_accept_before_the_bridge(control, customer, our_number):
-    control.add_callee("+79995550101", "human", answer_after=1, talk_for=30, script=[{"press": "1"}])
+    control.add_callee("+79995550101", "human", answer_after=1, talk_for=120, script=[{"press": "1"}])
 
     def connect(response, params):
         response.dial(action="/dialed").number("+79995550101", url="/whisper")

@@ -61,7 +61,7 @@ def test_dial_queue_bridges_an_agent_to_the_waiting_caller(control, customer, ou
     customer.on("/agent", lambda p: _twiml(agent, p))
     caller_sid = control.place_call(CUSTOMER, our_number, script=[])
     customer.wait_for("/wait")
-    agent_sid = control.place_call(AGENT_PHONE, AGENT_LINE, script=[], talk_for=20)
+    agent_sid = control.place_call(AGENT_PHONE, AGENT_LINE, script=[], talk_for=60)
 
     caller, agent_call = control.wait(caller_sid), control.wait(agent_sid)
 

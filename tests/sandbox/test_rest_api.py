@@ -69,7 +69,7 @@ def test_call_resources_match_twilios_schema(control, customer, twilio_client, v
 
     validate(body, "api.v2010.account.call")
     assert body["uri"] == f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls/{created.sid}.json"
-    assert body["duration"] == "3" and body["from_formatted"] == OUR_NUMBER
+    assert int(body["duration"]) >= 3 and body["from_formatted"] == OUR_NUMBER
     assert listing.json()["calls"][0]["sid"] == created.sid
     assert listing.json()["page_size"] == 1
     assert [c.sid for c in twilio_client.calls.list(to="+79990001122")] == [created.sid]
