@@ -88,7 +88,8 @@ def demo_call():
     body = request.get_json(silent=True) or {}
     try:
         caller = normalize_phone(str(body.get("from", "")), current_app.config["DEFAULT_REGION"]).e164
-        script = parse_press_script(str(body.get("press", ""))[:100])
+        press = str(body.get("press", ""))[:100]
+        script = parse_press_script(press) if press.strip() else None  # no keys: an interactive caller
     except (InvalidPhoneNumber, ValueError) as exc:
         raise ValidationError("from", str(exc)) from exc
     with SandboxClient(current_app.config["TWILIO_API_BASE_URL"]) as sandbox:
