@@ -1,0 +1,258 @@
+// The agent desk: state controls, offers with the caller's history, the call, and its wrap-up.
+// The server's `agent_state` is the truth; the call in hand is kept in sessionStorage so a reload keeps it.
+
+import { ask, connect } from "./socket.js";
+import { getJSON } from "./api.js";
+import { byTestId, fill, h, isTyping } from "./dom.js";
+import { humanize } from "./format.js";
+import { CallPanel, callerName, partyNumber } from "./desk/call-panel.js";
+import { setUpDemoPhone } from "./desk/demo-phone.js";
+import { renderHistory } from "./desk/history.js";
+import { StateBar } from "./desk/state-bar.js";
+import { renderUnknownCaller } from "./desk/unknown-caller.js";
+import { WrapUpForm } from "./desk/wrap-up.js";
+
+const STORE_KEY = "desk.call";
+const CALL_STATES = new Set(["ringing", "on_call", "wrap_up"]);
+const NOTICE_SECONDS = 10;
+
+const socket = connect("/desk", byTestId("connection"));
+const noticeElement = byTestId("notice");
+const customerPane = byTestId("customer");
+const placeholder = byTestId("customer-placeholder");
+const dispositionLabels = new Map(
+  [...byTestId("disposition").options].filter((o) => o.value).map((o) => [o.value, o.textContent.trim()]));
+
+// The call in hand: {call, history, phase: "offered" | "connected" | "ended", expiresAt, seconds, talkStartedAt}.
+let current = restore();
+
+const stateBar = new StateBar(byTestId("state-bar"), { onChoose: chooseState });
+const callPanel = new CallPanel(document, { onAccept: accept, onDecline: decline, onHangUp: hangUp });
+const wrapUp = new WrapUpForm(byTestId("wrap-up"), { onSubmit: submitWrapUp });
+setUpDemoPhone(document);
+showCall({ focus: false });
+
+// -- what the server tells us ---------------------------------------------------------------------------------
+
+socket.on("agent_state", (status) => {
+  stateBar.update(status);
+  reconcile(status);
+});
+
+socket.on("offer", (offer) => {
+  const seconds = Number(offer.expires_in) || 15;
+  current = { call: offer.call, history: offer.history || { known: false }, phase: "offered",
+    expiresAt: Date.now() + seconds * 1000, seconds };
+  save();
+  showCustomer();
+  showCall({ focus: !isTyping(document.activeElement) });
+});
+
+socket.on("offer_withdrawn", ({ call_sid: callSid }) => {
+  if (endCall(callSid)) notice("warn", "The caller hung up before you answered.");
+});
+
+socket.on("offer_expired", ({ call_sid: callSid }) => {
+  if (endCall(callSid)) notice("warn", "The call was not accepted in time and went to another agent.");
+});
+
+socket.on("call_connected", ({ call_sid: callSid }) => {
+  if (current?.call.call_sid === callSid) setPhase("connected");
+});
+
+socket.on("call_ended", ({ call_sid: callSid, interaction_id: interactionId }) => {
+  if (current?.call.call_sid !== callSid) return;
+  if (interactionId) current.call.interaction_id = interactionId;
+  setPhase("ended");
+});
+
+socket.on("wrapped_up", ({ interaction_id: interactionId, disposition }) => {
+  if (current && current.call.interaction_id === interactionId) endCall(current.call.call_sid);
+  notice("info", `Outcome saved: ${dispositionLabel(disposition)}.`);
+});
+
+socket.on("error", (error) => notice("error", error?.message || "Something went wrong."));
+
+/** Bring the call in hand in line with the server's state (after any change, a reconnection or a reload). */
+function reconcile({ state, call_sid: callSid }) {
+  if (!CALL_STATES.has(state)) {
+    if (current) endCall(current.call.call_sid);
+    callPanel.showIdle(state);
+    return;
+  }
+  if (!current || (callSid && current.call.call_sid !== callSid)) {
+    if (state !== "ringing") {  // an offer announces itself right after `ringing`; other states need the call
+      notice("error", "You have a call in progress that this page does not know (was it opened in another tab?). "
+        + "Finish it there.");
+    }
+    return;
+  }
+  if (state === "on_call" && current.phase === "offered") setPhase("connected");
+  if (state === "wrap_up" && current.phase !== "ended") setPhase("ended");
+}
+
+// -- what the agent does ----------------------------------------------------------------------------------------
+
+async function chooseState(state, reason) {
+  const answer = await ask(socket, "set_state", reason ? { state, reason } : { state });
+  if (!answer.ok) notice("error", `Could not change your state: ${answer.error}`);
+}
+
+async function accept() {
+  if (current?.phase !== "offered") return;
+  callPanel.setBusy(true);
+  const answer = await ask(socket, "accept", { call_sid: current.call.call_sid });
+  callPanel.setBusy(false);
+  if (!answer.ok) {
+    notice("error", `Could not take the call: ${answer.error}`);
+    return;
+  }
+  if (current?.phase === "offered") setPhase("connected");
+}
+
+async function decline() {
+  if (current?.phase !== "offered") return;
+  callPanel.setBusy(true);
+  const callSid = current.call.call_sid;
+  const answer = await ask(socket, "decline", { call_sid: callSid });
+  callPanel.setBusy(false);
+  if (answer.ok) endCall(callSid);
+  else notice("error", `Could not decline: ${answer.error}`);
+}
+
+async function hangUp() {
+  callPanel.setBusy(true);
+  const answer = await ask(socket, "hangup", {});
+  callPanel.setBusy(false);
+  if (!answer.ok) notice("error", `Could not hang up: ${answer.error}`);
+}
+
+async function submitWrapUp(payload) {
+  const answer = await ask(socket, "wrap_up", payload);
+  if (answer.ok && current?.call.interaction_id === payload.interaction_id) {
+    endCall(current.call.call_sid);
+    notice("info", `Outcome saved: ${dispositionLabel(payload.disposition)}.`);
+  }
+  return answer;
+}
+
+/** Link the call to a customer (new or found) and show their history; resolves to an error message or null. */
+async function linkCustomer(customer) {
+  if (!current) return "There is no call to link.";
+  const answer = await ask(socket, "link_customer",
+    { interaction_id: current.call.interaction_id, customer_id: customer.id });
+  if (!answer.ok) return `Could not link the call: ${answer.error}`;
+  const history = await getJSON(`/api/customers/${encodeURIComponent(customer.id)}/history`);
+  if (!history.ok) return history.data.message || "Linked, but the customer's history could not be loaded.";
+  current.history = { ...history.data, phone: current.history.phone };
+  save();
+  showCustomer();
+  showCall({ focus: false });
+  notice("info", `This call is now linked to ${customer.display_name}.`);
+  return null;
+}
+
+// Enter accepts an offered call unless the keyboard is in a field or on another button.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || event.repeat || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (!callPanel.offering || isTyping(event.target)) return;
+  if (event.target instanceof Element && event.target.closest("button, a, summary, [role=button]")) return;
+  event.preventDefault();
+  callPanel.acceptOffer();
+});
+
+// -- showing it -------------------------------------------------------------------------------------------------
+
+function setPhase(phase) {
+  current.phase = phase;
+  if (phase === "connected") current.talkStartedAt = Date.now();
+  save();
+  showCall({ focus: false });
+}
+
+/** The call column for the call in hand (or nothing). */
+function showCall({ focus }) {
+  if (!current) {
+    wrapUp.close();
+    callPanel.showIdle(stateBar.state);
+    return;
+  }
+  const { call, history } = current;
+  if (current.phase === "offered") {
+    wrapUp.close();
+    callPanel.showOffer(call, history, { expiresAt: current.expiresAt, seconds: current.seconds, focus });
+  } else if (current.phase === "connected") {
+    wrapUp.close();
+    callPanel.showOnCall(call, history, current.talkStartedAt);
+  } else {
+    callPanel.showWrapUp(call);
+    if (wrapUp.interactionId !== call.interaction_id || !wrapUp.isOpen) {
+      wrapUp.open(call.interaction_id, `${callerName(history)}, ${partyNumber(call)}`);
+    }
+  }
+  if (!customerPane.querySelector("[data-testid=customer-history], [data-testid=unknown-caller]")) showCustomer();
+}
+
+/** The customer column: the caller's history, or the forms for an unknown caller. */
+function showCustomer() {
+  if (!current) {
+    fill(customerPane, placeholder);
+    return;
+  }
+  const { call, history } = current;
+  if (history.known && history.customer) {
+    renderHistory(customerPane, history, call, { dispositionLabel, onLoaded: save });
+  } else {
+    renderUnknownCaller(customerPane, history, call, { onChosen: linkCustomer });
+  }
+}
+
+/** Forget the call `callSid` if it is the one in hand; true when it was. */
+function endCall(callSid) {
+  if (!current || current.call.call_sid !== callSid) return false;
+  current = null;
+  save();
+  wrapUp.close();
+  callPanel.showIdle(stateBar.state);
+  fill(customerPane, placeholder);
+  return true;
+}
+
+let noticeTimer = null;
+
+/** Tell the agent something: kind is "info", "warn" or "error" (errors stay until the next notice). */
+function notice(kind, text) {
+  clearTimeout(noticeTimer);
+  noticeElement.dataset.kind = kind;
+  fill(noticeElement, h("span", {}, text),
+    h("button", { type: "button", class: "button-quiet notice-close", "aria-label": "Dismiss",
+      onclick: () => { noticeElement.hidden = true; } }, "×"));
+  noticeElement.hidden = false;
+  if (kind !== "error") noticeTimer = setTimeout(() => { noticeElement.hidden = true; }, NOTICE_SECONDS * 1000);
+}
+
+function dispositionLabel(code) {
+  return dispositionLabels.get(code) || humanize(code);
+}
+
+function save() {
+  try {
+    if (current) sessionStorage.setItem(STORE_KEY, JSON.stringify(current));
+    else sessionStorage.removeItem(STORE_KEY);
+  } catch {
+    // A full or disabled storage only costs the reload recovery.
+  }
+}
+
+function restore() {
+  try {
+    return JSON.parse(sessionStorage.getItem(STORE_KEY) || "null");
+  } catch {
+    return null;
+  }
+}
+
+setInterval(() => {
+  stateBar.tick();
+  callPanel.tick();
+}, 250);

@@ -1,0 +1,152 @@
+"""The agent desk in a real browser against the live platform and the Twilio sandbox."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from crm_core import models
+from crm_core.users import create_user
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "correct horse battery"
+CALLER = "+79161234567"
+LONG_PATIENCE = 3000  # sandbox seconds a caller waits in the queue (a minute at the live platform's clock speed)
+
+
+@pytest.fixture
+def make_agent(committed_session):
+    """Create a login that really commits; returns the User."""
+
+    def make(username="olga", full_name="Ольга Агентова", role="agent", **fields):
+        user = create_user(committed_session, username=username, full_name=full_name, role=role,
+                           password=PASSWORD, **fields)
+        committed_session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def known_customer(committed_session, make_agent):
+    """Мария Иванова: two orders, two earlier calls (one note written with HTML), an open ticket, a callback."""
+    earlier_agent = make_agent("ivan", "Иван Старший")
+    now = datetime.now(timezone.utc)
+    customer = models.Customer(first_name="Мария", last_name="Иванова", language="ru", segment="VIP",
+                               email="maria@example.ru", consent_calls=True, consent_recording=True)
+    customer.phones = [models.PhoneNumber(e164=CALLER, kind="mobile", region="RU", is_primary=True)]
+    committed_session.add(customer)
+    committed_session.flush()
+    for number, status, placed, events in (
+        ("10045", "shipped", now - timedelta(days=3), [("paid", None), ("shipped", "Передан в СДЭК, Москва")]),
+        ("9001", "delivered", now - timedelta(days=40), [("paid", None), ("delivered", "Вручён получателю")]),
+    ):
+        order = models.Order(customer_id=customer.id, number=number, status=status, placed_at=placed,
+                             items=[{"sku": "K1", "name": "Чайник электрический", "qty": 1, "price_minor": 349000}],
+                             total_minor=349000, carrier="СДЭК", tracking_number=f"TRK{number}",
+                             promised_delivery=(placed + timedelta(days=5)).date())
+        order.events = [models.OrderEvent(status=s, description=d, location="Москва",
+                                          occurred_at=placed + timedelta(hours=i + 1))
+                        for i, (s, d) in enumerate(events)]
+        committed_session.add(order)
+    for days_ago, disposition, notes in (
+        (10, "order_status_given", "Клиент спрашивал о заказе 10045, сообщили срок"),
+        (30, "escalated", "<b>Не</b> доставлен <script>alert(1)</script>"),
+    ):
+        committed_session.add(models.Interaction(
+            customer_id=customer.id, direction="inbound", from_number=CALLER, status="completed",
+            agent_id=earlier_agent.id, disposition=disposition, notes=notes, duration_seconds=185,
+            started_at=now - timedelta(days=days_ago), call_sid=f"CA{days_ago:032d}", ivr_path=["menu:0"]))
+    committed_session.add(models.Ticket(customer_id=customer.id, subject="Возврат чайника", priority="high"))
+    committed_session.add(models.Task(customer_id=customer.id, kind="callback", phone_e164=CALLER,
+                                      due_at=now + timedelta(days=1), note="Перезвонить после доставки"))
+    committed_session.commit()
+    return customer
+
+
+def go_available(page):
+    """Wait for the desk's connection and become available."""
+    expect(page.get_by_test_id("connection")).to_have_attribute("data-connection", "connected")
+    page.get_by_test_id("go-available").click()
+    expect(page.get_by_test_id("agent-state")).to_have_text("available")
+
+
+def wait_until_bridged(sandbox, call_sid: str, timeout: float = 10.0) -> None:
+    """Wait for the caller to be talking to the agent's device (the sandbox reports the bridge)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(e["event"] == "bridged" for e in sandbox.call(call_sid)["transcript"]):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"call {call_sid} never reached the agent's device")
+
+
+def test_agent_takes_a_known_callers_call_and_logs_its_outcome(
+        live_platform, committed_session, known_customer, make_agent, open_page, log_in, artifacts):
+    agent = make_agent(languages=["ru"])
+    live_platform.sandbox.add_device(f"client:agent-{agent.id}", auto_answer=True, answer_after=0.5, talk_for=None)
+
+    page = log_in(open_page(live_platform.url + "/login"), "olga", PASSWORD)
+    expect(page).to_have_url(re.compile(r"/desk$"))
+    go_available(page)
+
+    call_sid = live_platform.sandbox.place_call(CALLER, live_platform.number, [{"press": "0"}],
+                                                patience=LONG_PATIENCE)
+
+    offer = page.get_by_test_id("offer")
+    expect(offer).to_be_visible()
+    expect(page.get_by_test_id("offer-caller")).to_have_text("Мария Иванова")
+    expect(page.get_by_test_id("agent-state")).to_have_text("ringing")
+    expect(page.get_by_test_id("customer-name")).to_have_text("Мария Иванова")
+    orders = page.get_by_test_id("order")
+    expect(orders).to_have_count(2)
+    expect(orders.nth(0)).to_contain_text("10045")
+    expect(orders.nth(0).get_by_test_id("order-status")).to_have_text("shipped")
+    expect(orders.nth(0)).to_contain_text("Передан в СДЭК, Москва")
+    expect(orders.nth(1)).to_contain_text("9001")
+    interactions = page.get_by_test_id("interaction")
+    expect(interactions).to_have_count(2)
+    expect(interactions.nth(0)).to_contain_text("Клиент спрашивал о заказе 10045")
+    expect(interactions.nth(0)).to_contain_text("Order status given")
+    expect(interactions.nth(0)).to_contain_text("Иван Старший")
+    # Notes are data, not markup: shown as typed, never run.
+    expect(interactions.nth(1).get_by_test_id("interaction-notes")).to_have_text(
+        "<b>Не</b> доставлен <script>alert(1)</script>")
+    expect(page.get_by_test_id("customer").locator("b, script")).to_have_count(0)
+    expect(page.get_by_test_id("open-tickets")).to_contain_text("Возврат чайника")
+    expect(page.get_by_test_id("pending-callbacks")).to_contain_text("Перезвонить после доставки")
+    expect(page.get_by_test_id("ivr-path")).to_have_text("menu:0")
+    page.screenshot(path=artifacts / "screen-pop.png", full_page=True)
+
+    page.keyboard.press("Enter")  # the offer's keyboard shortcut
+    expect(page.get_by_test_id("on-call")).to_be_visible()
+    expect(page.get_by_test_id("agent-state")).to_have_text("on call")
+    expect(page.get_by_test_id("customer-name")).to_have_text("Мария Иванова")
+
+    wait_until_bridged(live_platform.sandbox, call_sid)  # they talk; then the agent ends the call
+    page.get_by_test_id("hangup").click()
+    wrap_up = page.get_by_test_id("wrap-up")
+    expect(wrap_up).to_be_visible()
+    expect(page.get_by_test_id("agent-state")).to_have_text("wrap up")
+    expect(page.get_by_test_id("go-available")).to_be_disabled()  # no next call before the outcome
+
+    page.get_by_test_id("wrap-up-submit").click()
+    expect(page.get_by_test_id("wrap-up-error")).to_have_text("Choose the call's outcome.")
+    page.get_by_test_id("disposition").select_option("order_status_given")
+    page.get_by_test_id("notes").fill("Сообщила статус заказа 10045 <i>курьер завтра</i>")
+    page.get_by_test_id("wrap-up-submit").click()
+    expect(wrap_up).to_be_hidden()
+    expect(page.get_by_test_id("agent-state")).to_have_text("available")
+    expect(page.get_by_test_id("notice")).to_contain_text("Outcome saved: Order status given")
+
+    committed_session.expire_all()
+    interaction = committed_session.scalars(
+        sa.select(models.Interaction).where(models.Interaction.call_sid == call_sid)).one()
+    assert (interaction.customer_id, interaction.agent_id, interaction.disposition, interaction.notes) == (
+        known_customer.id, agent.id, "order_status_given", "Сообщила статус заказа 10045 <i>курьер завтра</i>")
