@@ -15,6 +15,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 SOCKET_IO_CLIENT = Path(agent_console.__file__).parent / "static" / "vendor" / "socket.io.esm.min.js"
+# Chromium logs every 4xx answer; the pages show the API's refusals (a wrong number, say) to the agent.
+HANDLED_HTTP_ERROR = "Failed to load resource: the server responded with a status of 4"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 
@@ -50,7 +52,7 @@ def artifacts() -> Path:
 
 @pytest.fixture
 def open_page(browser, artifacts, request):
-    """Open pages in fresh browser contexts (own cookies); any script error on a page fails the test."""
+    """Open pages in fresh browser contexts (own cookies); a script error or a missing asset fails the test."""
     contexts, errors = [], []
 
     def open_(url: str):
@@ -61,7 +63,9 @@ def open_page(browser, artifacts, request):
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
         page.on("console", lambda message: errors.append(f"{page.url}: console {message.text}")
-                if message.type == "error" else None)
+                if message.type == "error" and not message.text.startswith(HANDLED_HTTP_ERROR) else None)
+        page.on("response", lambda response: errors.append(f"{response.url}: {response.status}")
+                if response.status >= 400 and "/console/static/" in response.url else None)
         page.goto(url)
         return page
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.slow
 
 PASSWORD = "correct horse battery"
 CALLER = "+79161234567"
+MOSCOW = ZoneInfo("Europe/Moscow")  # the browser's time zone (see conftest)
 LONG_PATIENCE = 3000  # sandbox seconds a caller waits in the queue (a minute at the live platform's clock speed)
 
 
@@ -150,3 +152,141 @@ def test_agent_takes_a_known_callers_call_and_logs_its_outcome(
         sa.select(models.Interaction).where(models.Interaction.call_sid == call_sid)).one()
     assert (interaction.customer_id, interaction.agent_id, interaction.disposition, interaction.notes) == (
         known_customer.id, agent.id, "order_status_given", "Сообщила статус заказа 10045 <i>курьер завтра</i>")
+
+
+def test_unknown_caller_becomes_a_new_customer_and_asks_for_a_callback(
+        live_platform, committed_session, make_agent, open_page, log_in):
+    agent = make_agent(languages=["ru"])
+    live_platform.sandbox.add_device(f"client:agent-{agent.id}", auto_answer=True, answer_after=0.5, talk_for=None)
+    page = log_in(open_page(live_platform.url + "/login"), "olga", PASSWORD)
+    go_available(page)
+
+    call_sid = live_platform.sandbox.place_call("+79035550199", live_platform.number, [{"press": "0"}],
+                                                patience=LONG_PATIENCE)
+    expect(page.get_by_test_id("offer-caller")).to_have_text("Unknown caller")
+    expect(page.get_by_test_id("new-customer-phone")).to_have_value("+79035550199")
+    page.get_by_test_id("accept").click()
+    expect(page.get_by_test_id("on-call")).to_be_visible()
+
+    page.get_by_test_id("new-customer-first-name").fill("Пётр")
+    page.get_by_test_id("new-customer-last-name").fill("Сидоров <img src=x>")
+    page.get_by_test_id("new-customer-submit").click()
+    expect(page.get_by_test_id("customer-name")).to_have_text("Пётр Сидоров <img src=x>")
+    expect(page.get_by_test_id("on-call-caller")).to_have_text("Пётр Сидоров <img src=x>")
+    expect(page.get_by_test_id("customer-phones")).to_contain_text("+79035550199")
+
+    page.reload()  # the call in hand survives a reload
+    expect(page.get_by_test_id("on-call")).to_be_visible()
+    expect(page.get_by_test_id("customer-name")).to_have_text("Пётр Сидоров <img src=x>")
+
+    wait_until_bridged(live_platform.sandbox, call_sid)
+    page.get_by_test_id("hangup").click()
+    expect(page.get_by_test_id("wrap-up")).to_be_visible()
+    expect(page.get_by_test_id("callback-at")).to_be_hidden()
+    page.get_by_test_id("disposition").select_option("callback_requested")
+    expect(page.get_by_test_id("callback-at")).to_be_visible()
+    tomorrow = (datetime.now(MOSCOW) + timedelta(days=1)).replace(hour=10, minute=30, second=0, microsecond=0)
+    page.get_by_test_id("callback-at").fill(tomorrow.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_test_id("notes").fill("Перезвонить завтра утром")
+    page.get_by_test_id("wrap-up-submit").click()
+    expect(page.get_by_test_id("agent-state")).to_have_text("available")
+
+    committed_session.expire_all()
+    interaction = committed_session.scalars(
+        sa.select(models.Interaction).where(models.Interaction.call_sid == call_sid)).one()
+    customer = committed_session.get(models.Customer, interaction.customer_id)
+    assert (customer.first_name, customer.last_name) == ("Пётр", "Сидоров <img src=x>")
+    assert [p.e164 for p in customer.phones] == ["+79035550199"]
+    assert (interaction.disposition, interaction.notes) == ("callback_requested", "Перезвонить завтра утром")
+    [callback] = committed_session.scalars(sa.select(models.Task).where(models.Task.customer_id == customer.id)).all()
+    assert (callback.kind, callback.status, callback.due_at) == ("callback", "pending", tomorrow)
+
+
+def test_supervisor_watches_an_agent_who_links_a_caller_to_a_customer_found_by_order_number(
+        live_platform, committed_session, make_agent, open_page, log_in):
+    agent = make_agent(languages=["ru"])
+    make_agent("svetlana", "Светлана Старшая", role="supervisor")
+    customer = models.Customer(first_name="Анна", last_name="Смирнова", language="ru")
+    customer.phones = [models.PhoneNumber(e164="+79261112233", kind="mobile", region="RU")]
+    committed_session.add(customer)
+    committed_session.flush()
+    committed_session.add(models.Order(customer_id=customer.id, number="20077", status="delayed",
+                                       placed_at=datetime.now(timezone.utc) - timedelta(days=9)))
+    committed_session.commit()
+    live_platform.sandbox.add_device(f"client:agent-{agent.id}", auto_answer=True, answer_after=0.5, talk_for=None)
+
+    floor = log_in(open_page(live_platform.url + "/login"), "svetlana", PASSWORD)
+    expect(floor).to_have_url(re.compile(r"/floor$"))
+    desk = log_in(open_page(live_platform.url + "/login"), "olga", PASSWORD)
+    go_available(desk)
+    agent_row = floor.locator(f'[data-testid="agent-row"][data-agent-id="{agent.id}"]')
+    expect(agent_row).to_contain_text("Ольга Агентова")
+    expect(agent_row).to_contain_text("available")
+    expect(floor.get_by_test_id("count-available")).to_contain_text("1")
+
+    # The customer calls from a phone the CRM does not know.
+    call_sid = live_platform.sandbox.place_call("+79051234567", live_platform.number, [{"press": "0"}],
+                                                patience=LONG_PATIENCE)
+    expect(agent_row).to_contain_text("ringing")
+    desk.get_by_test_id("customer-search-q").fill("20077")
+    desk.get_by_test_id("customer-search-submit").click()
+    result = desk.get_by_test_id("search-result")
+    expect(result).to_have_count(1)
+    expect(result).to_contain_text("Анна Смирнова")
+    result.get_by_test_id("link-customer").click()
+    expect(desk.get_by_test_id("customer-name")).to_have_text("Анна Смирнова")
+    expect(desk.get_by_test_id("offer-caller")).to_have_text("Анна Смирнова")
+    expect(desk.get_by_test_id("order").get_by_test_id("order-status")).to_have_text("delayed")
+
+    desk.get_by_test_id("accept").click()
+    expect(agent_row).to_contain_text("on call")
+    wait_until_bridged(live_platform.sandbox, call_sid)
+    desk.get_by_test_id("hangup").click()
+    expect(agent_row).to_contain_text("wrap up")
+    desk.get_by_test_id("disposition").select_option("escalated")
+    desk.get_by_test_id("wrap-up-submit").click()
+    expect(desk.get_by_test_id("wrap-up-error")).to_have_text("Give the ticket a subject.")
+    desk.get_by_test_id("ticket-subject").fill("Заказ 20077 задерживается")
+    desk.get_by_test_id("wrap-up-submit").click()
+    expect(agent_row).to_contain_text("available")
+
+    committed_session.expire_all()
+    interaction = committed_session.scalars(
+        sa.select(models.Interaction).where(models.Interaction.call_sid == call_sid)).one()
+    assert (interaction.customer_id, interaction.disposition) == (customer.id, "escalated")
+    [ticket] = committed_session.scalars(sa.select(models.Ticket).where(models.Ticket.customer_id == customer.id)).all()
+    assert ticket.subject == "Заказ 20077 задерживается"
+
+
+def test_demo_phone_places_a_sandbox_call_that_is_offered_to_the_agent(
+        live_platform, committed_session, known_customer, make_agent, open_page, log_in):
+    agent = make_agent(languages=["ru"])
+    page = log_in(open_page(live_platform.url + "/login"), "olga", PASSWORD)
+    go_available(page)
+
+    phone = page.get_by_test_id("demo-phone")
+    phone.get_by_test_id("demo-from").fill("12")
+    phone.get_by_test_id("demo-call").click()
+    expect(phone.get_by_test_id("demo-status")).to_have_attribute("data-ok", "false")
+    phone.get_by_test_id("demo-from").fill("8 916 123-45-67")
+    phone.get_by_role("button", name="Clear keys").click()
+    phone.get_by_role("button", name="0", exact=True).click()
+    expect(phone.get_by_test_id("demo-press")).to_have_value("0")
+    phone.get_by_test_id("demo-call").click()
+    expect(phone.get_by_test_id("demo-status")).to_contain_text("Calling: CA")
+    call_sid = re.search(r"CA\w+", phone.get_by_test_id("demo-status").inner_text()).group()
+
+    expect(page.get_by_test_id("offer-caller")).to_have_text("Мария Иванова")
+    page.get_by_test_id("accept").click()
+    expect(page.get_by_test_id("on-call")).to_be_visible()
+    wait_until_bridged(live_platform.sandbox, call_sid)
+    page.get_by_test_id("hangup").click()
+    page.get_by_test_id("disposition").select_option("resolved")
+    page.get_by_test_id("notes").press("Control+Enter")  # the wrap-up's keyboard shortcut
+    expect(page.get_by_test_id("agent-state")).to_have_text("available")
+
+    committed_session.expire_all()
+    interaction = committed_session.scalars(
+        sa.select(models.Interaction).where(models.Interaction.call_sid == call_sid)).one()
+    assert (interaction.customer_id, interaction.agent_id, interaction.disposition) == (
+        known_customer.id, agent.id, "resolved")
