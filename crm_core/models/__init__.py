@@ -7,10 +7,17 @@ from .interactions import CHANNELS, DIRECTIONS, Interaction, InteractionEvent
 from .orders import ORDER_STATUSES, Order, OrderEvent
 from .users import ROLES, ApiToken, User
 from .work import OPEN_TICKET_STATUSES, TASK_KINDS, TICKET_PRIORITIES, TICKET_STATUSES, Task, Ticket
+from .campaigns import (
+    ATTEMPT_STATUSES, CAMPAIGN_PURPOSES, CAMPAIGN_STATUSES, DIALING_MODES, CallList, Campaign, ComplianceProfile,
+    DialAttempt, DncChange, DncRegistryEntry, DncRegistryImport, GateDecision, ImportRejection, Lead,
+)
 
 __all__ = [
     "CHANNELS", "CUSTOMER_KINDS", "DIRECTIONS", "LANGUAGES", "OPEN_TICKET_STATUSES", "ORDER_STATUSES",
     "ROLES", "TASK_KINDS", "TICKET_PRIORITIES", "TICKET_STATUSES",
     "AgentStateChange", "ApiToken", "Customer", "Disposition", "DoNotCallEntry", "Interaction", "InteractionEvent", "Order", "OrderEvent",
     "PhoneNumber", "Task", "Ticket", "User",
+    "ATTEMPT_STATUSES", "CAMPAIGN_PURPOSES", "CAMPAIGN_STATUSES", "DIALING_MODES",
+    "CallList", "Campaign", "ComplianceProfile", "DialAttempt", "DncChange", "DncRegistryEntry", "DncRegistryImport",
+    "GateDecision", "ImportRejection", "Lead",
 ]
