@@ -68,7 +68,8 @@ socket.on("call_ended", ({ call_sid: callSid, interaction_id: interactionId }) =
 
 socket.on("wrapped_up", ({ interaction_id: interactionId, disposition }) => {
   if (current && current.call.interaction_id === interactionId) endCall(current.call.call_sid);
-  notice("info", `Outcome saved: ${dispositionLabel(disposition)}.`);
+  // This page says so when the server acknowledges (the outcome is stored by then); this is another tab's.
+  if (submittingWrapUp !== interactionId) notice("info", `Outcome saved: ${dispositionLabel(disposition)}.`);
 });
 
 socket.on("error", (error) => notice("error", error?.message || "Something went wrong."));
@@ -127,10 +128,14 @@ async function hangUp() {
   if (!answer.ok) notice("error", `Could not hang up: ${answer.error}`);
 }
 
+let submittingWrapUp = null;
+
 async function submitWrapUp(payload) {
+  submittingWrapUp = payload.interaction_id;
   const answer = await ask(socket, "wrap_up", payload);
-  if (answer.ok && current?.call.interaction_id === payload.interaction_id) {
-    endCall(current.call.call_sid);
+  submittingWrapUp = null;
+  if (answer.ok) {
+    if (current?.call.interaction_id === payload.interaction_id) endCall(current.call.call_sid);
     notice("info", `Outcome saved: ${dispositionLabel(payload.disposition)}.`);
   }
   return answer;

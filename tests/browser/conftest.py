@@ -35,8 +35,9 @@ def browser():
         _missing(str(CHROMIUM), "scripts/install-browser")
     if not SOCKET_IO_CLIENT.exists():
         _missing("the console's socket.io-client", "scripts/install-frontend")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=10_000)  # a busy CI machine routes a call in more than the default 5 s
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield browser

@@ -143,9 +143,9 @@ def test_agent_takes_a_known_callers_call_and_logs_its_outcome(
     page.get_by_test_id("disposition").select_option("order_status_given")
     page.get_by_test_id("notes").fill("Сообщила статус заказа 10045 <i>курьер завтра</i>")
     page.get_by_test_id("wrap-up-submit").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("Outcome saved: Order status given")  # acknowledged
     expect(wrap_up).to_be_hidden()
     expect(page.get_by_test_id("agent-state")).to_have_text("available")
-    expect(page.get_by_test_id("notice")).to_contain_text("Outcome saved: Order status given")
 
     committed_session.expire_all()
     interaction = committed_session.scalars(
@@ -189,6 +189,7 @@ def test_unknown_caller_becomes_a_new_customer_and_asks_for_a_callback(
     page.get_by_test_id("callback-at").fill(tomorrow.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_test_id("notes").fill("Перезвонить завтра утром")
     page.get_by_test_id("wrap-up-submit").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("Outcome saved: Callback requested")
     expect(page.get_by_test_id("agent-state")).to_have_text("available")
 
     committed_session.expire_all()
@@ -248,6 +249,7 @@ def test_supervisor_watches_an_agent_who_links_a_caller_to_a_customer_found_by_o
     expect(desk.get_by_test_id("wrap-up-error")).to_have_text("Give the ticket a subject.")
     desk.get_by_test_id("ticket-subject").fill("Заказ 20077 задерживается")
     desk.get_by_test_id("wrap-up-submit").click()
+    expect(desk.get_by_test_id("notice")).to_contain_text("Outcome saved: Escalated (ticket)")
     expect(agent_row).to_contain_text("available")
 
     committed_session.expire_all()
@@ -283,6 +285,7 @@ def test_demo_phone_places_a_sandbox_call_that_is_offered_to_the_agent(
     page.get_by_test_id("hangup").click()
     page.get_by_test_id("disposition").select_option("resolved")
     page.get_by_test_id("notes").press("Control+Enter")  # the wrap-up's keyboard shortcut
+    expect(page.get_by_test_id("notice")).to_contain_text("Outcome saved: Resolved")
     expect(page.get_by_test_id("agent-state")).to_have_text("available")
 
     committed_session.expire_all()
