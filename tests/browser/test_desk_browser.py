@@ -37,7 +37,7 @@ def make_agent(committed_session):
 
 @pytest.fixture
 def known_customer(committed_session, make_agent):
-    """Мария Иванова: two orders, two earlier calls (one note written with HTML), an open ticket, a callback."""
+    """Мария Иванова: two orders, 22 earlier calls (one note written with HTML), an open ticket, a callback."""
     earlier_agent = make_agent("ivan", "Иван Старший")
     now = datetime.now(timezone.utc)
     customer = models.Customer(first_name="Мария", last_name="Иванова", language="ru", segment="VIP",
@@ -65,6 +65,11 @@ def known_customer(committed_session, make_agent):
             customer_id=customer.id, direction="inbound", from_number=CALLER, status="completed",
             agent_id=earlier_agent.id, disposition=disposition, notes=notes, duration_seconds=185,
             started_at=now - timedelta(days=days_ago), call_sid=f"CA{days_ago:032d}", ivr_path=["menu:0"]))
+    for n in range(20):  # older calls: the timeline's first page ends before them
+        committed_session.add(models.Interaction(
+            customer_id=customer.id, direction="inbound", from_number=CALLER, status="completed",
+            disposition="resolved", notes=f"Старый звонок {n + 1}", started_at=now - timedelta(days=60 + n),
+            call_sid=f"CAold{n:029d}"))
     committed_session.add(models.Ticket(customer_id=customer.id, subject="Возврат чайника", priority="high"))
     committed_session.add(models.Task(customer_id=customer.id, kind="callback", phone_e164=CALLER,
                                       due_at=now + timedelta(days=1), note="Перезвонить после доставки"))
@@ -113,7 +118,7 @@ def test_agent_takes_a_known_callers_call_and_logs_its_outcome(
     expect(orders.nth(0)).to_contain_text("Передан в СДЭК, Москва")
     expect(orders.nth(1)).to_contain_text("9001")
     interactions = page.get_by_test_id("interaction")
-    expect(interactions).to_have_count(2)
+    expect(interactions).to_have_count(19)  # a first page of 20, less the call being offered
     expect(interactions.nth(0)).to_contain_text("Клиент спрашивал о заказе 10045")
     expect(interactions.nth(0)).to_contain_text("Order status given")
     expect(interactions.nth(0)).to_contain_text("Иван Старший")
@@ -125,6 +130,10 @@ def test_agent_takes_a_known_callers_call_and_logs_its_outcome(
     expect(page.get_by_test_id("pending-callbacks")).to_contain_text("Перезвонить после доставки")
     expect(page.get_by_test_id("ivr-path")).to_have_text("menu:0")
     page.screenshot(path=artifacts / "screen-pop.png", full_page=True)
+    page.get_by_test_id("load-more").click()
+    expect(interactions).to_have_count(22)
+    expect(interactions.last).to_contain_text("Старый звонок 20")
+    expect(page.get_by_test_id("load-more")).to_be_hidden()
 
     page.keyboard.press("Enter")  # the offer's keyboard shortcut
     expect(page.get_by_test_id("on-call")).to_be_visible()
@@ -251,6 +260,11 @@ def test_supervisor_watches_an_agent_who_links_a_caller_to_a_customer_found_by_o
     desk.get_by_test_id("wrap-up-submit").click()
     expect(desk.get_by_test_id("notice")).to_contain_text("Outcome saved: Escalated (ticket)")
     expect(agent_row).to_contain_text("available")
+    desk.get_by_test_id("break-reason").select_option("meeting")
+    desk.get_by_test_id("go-break").click()
+    expect(agent_row).to_contain_text("break")
+    expect(agent_row).to_contain_text("meeting")
+    expect(desk.get_by_test_id("state-reason")).to_have_text("(meeting)")
 
     committed_session.expire_all()
     interaction = committed_session.scalars(

@@ -19,7 +19,7 @@ const ORDER_TONE = {
 export function renderHistory(container, history, call, { dispositionLabel, onLoaded }) {
   const askedAbout = String(call?.context?.order_number || "");
   const timeline = h("ol", { class: "timeline", "data-testid": "interactions" });
-  const more = h("button", { type: "button", class: "button-quiet", "data-testid": "load-more" }, "Load earlier contacts");
+  const more = h("button", { type: "button", class: "button-quiet load-more", "data-testid": "load-more" }, "Load earlier contacts");
   const moreError = h("p", { class: "form-error", role: "alert", hidden: true });
   let cursor = history.next_cursor;
 
