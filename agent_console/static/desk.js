@@ -12,7 +12,8 @@ import { StateBar } from "./desk/state-bar.js";
 import { renderUnknownCaller } from "./desk/unknown-caller.js";
 import { WrapUpForm } from "./desk/wrap-up.js";
 
-const STORE_KEY = "desk.call";
+// One agent's call in hand per tab: another agent logging in on the same tab never sees it.
+const STORE_KEY = `desk.call.${byTestId("state-bar").dataset.agentId}`;
 const CALL_STATES = new Set(["ringing", "on_call", "wrap_up"]);
 const NOTICE_SECONDS = 10;
 

@@ -1,6 +1,6 @@
 // The wrap-up form: the call's outcome, notes, and a callback time or ticket subject when the outcome needs one.
 
-import { byTestId } from "../dom.js";
+import { byTestId, isTyping } from "../dom.js";
 import { localInputToIso } from "../format.js";
 
 export class WrapUpForm {
@@ -43,7 +43,7 @@ export class WrapUpForm {
     this.interactionId = interactionId;
     this.summary.textContent = summary;
     this.form.hidden = false;
-    this.disposition.focus();
+    if (!isTyping(document.activeElement)) this.disposition.focus();
   }
 
   close() {
