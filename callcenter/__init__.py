@@ -33,7 +33,7 @@ def create_app(config: Mapping | None = None, *, environ: Mapping[str, str] | No
     csrf.init_app(app)
     csrf.exempt(voice_bp)  # Twilio signs its requests instead
     csrf.exempt(api_bp)  # token requests need none; session requests are checked in api.auth
-    socketio.init_app(app, message_queue=_socketio_queue(app), async_mode="threading",
+    socketio.init_app(app, **_socketio_delivery(app), async_mode="threading",
                       cors_allowed_origins=[app.config["PUBLIC_BASE_URL"]])
     console_events.init_app(socketio)
     app.register_blueprint(health.bp)
@@ -43,7 +43,12 @@ def create_app(config: Mapping | None = None, *, environ: Mapping[str, str] | No
     return app
 
 
-def _socketio_queue(app: Flask) -> str | None:
-    """Web processes and workers share Socket.IO events through Redis when Redis is configured."""
+def _socketio_delivery(app: Flask) -> dict:
+    """Web processes and workers share Socket.IO events through Redis when Redis is configured; otherwise
+    events stay in this process (an explicit in-memory manager, so no earlier app's queue lingers)."""
+    import socketio as python_socketio
+
     queue = app.config["SOCKETIO_MESSAGE_QUEUE"] or app.config["REDIS_URL"]
-    return None if queue in ("", "off") else queue
+    if queue in ("", "off"):
+        return {"client_manager": python_socketio.Manager()}
+    return {"message_queue": queue}
