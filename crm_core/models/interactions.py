@@ -45,6 +45,11 @@ class Interaction(Base):
     wrapped_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when a call lost its agent (disconnected, wrap-up never submitted): a supervisor must look at it.
     review_reason: Mapped[str | None] = mapped_column(sa.String(100))
+    # The IVR session log (the path is ivr_path, masked inputs are the "ivr" events): which flow and version
+    # answered, and how self-service ended (contained, transferred, callback, abandoned): the containment rate.
+    ivr_flow: Mapped[str | None] = mapped_column(sa.String(64))
+    ivr_flow_version: Mapped[str | None] = mapped_column(sa.String(32))
+    ivr_outcome: Mapped[str | None] = mapped_column(sa.String(16))
 
     events: Mapped[list[InteractionEvent]] = relationship(
         back_populates="interaction", cascade="all, delete-orphan", order_by="InteractionEvent.id"
