@@ -1,0 +1,148 @@
+"""The IVR's webhooks: parse Twilio's parameters, run the flow engine on the call's stored state, keep the
+session log on the call's Interaction, commit once, answer TwiML."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request
+from sqlalchemy.orm import Session
+from twilio.twiml.voice_response import VoiceResponse
+
+from crm_core import calls, orders, tasks
+from crm_core.db import utcnow
+from crm_core.errors import InvalidPhoneNumber
+from crm_core.ivr import caller_profile
+from crm_core.models import Interaction
+from crm_core.phones import normalize_phone
+from ivr_flows import DEFAULT_FLOW, Reply, Turn, Wiring, continue_session, shipped_catalog, start_session
+
+from ..db import get_session
+from ..urls import webhook_url
+from . import bp
+from .security import twilio_webhook
+from .twiml import AGENT_QUEUE, enqueue_for_agent, twiml
+
+# The crm_core services flows may name in `lookup`, `collect.check` and `callback` steps.
+SERVICES = frozenset({"caller", "latest_order", "find_order", "verify_delivery_postal_code", "callback_number",
+                      "schedule_callback"})
+
+
+@bp.post("/ivr")
+@twilio_webhook()
+def ivr_start():
+    """A call enters the IVR (a number's voice URL can point here directly)."""
+    interaction = calls.open_call(get_session(), **_call_parameters())
+    response = start_ivr(interaction)
+    get_session().commit()
+    return twiml(response)
+
+
+@bp.post("/ivr/input")
+@twilio_webhook()
+def ivr_input():
+    """The caller answered an IVR step (keys, speech or a recording), or stayed silent."""
+    interaction = calls.call_record(get_session(), **_call_parameters())
+    form = request.form
+    reply = Reply(step=request.args.get("step"), digits=form.get("Digits", ""), speech=form.get("SpeechResult", ""),
+                  recording_url=form.get("RecordingUrl", ""))
+    response = continue_ivr(interaction, reply)
+    get_session().commit()
+    return twiml(response)
+
+
+def start_ivr(interaction: Interaction, flow: str = DEFAULT_FLOW) -> VoiceResponse:
+    """Hand a call to the IVR and return the TwiML of its first step; a call already in the IVR (a retried
+    webhook) hears its waiting step again. Flushes; the caller commits."""
+    if (interaction.context or {}).get("ivr"):
+        return continue_ivr(interaction, Reply())
+    call = {"from": interaction.from_number, "customer_id": interaction.customer_id}
+    turn = start_session(_catalog(), flow, call, _wiring(get_session(), interaction))
+    _keep(get_session(), interaction, turn, flow)
+    return turn.response
+
+
+def continue_ivr(interaction: Interaction, reply: Reply) -> VoiceResponse:
+    """Apply the caller's answer to the call's IVR session and return what they hear next. Flushes."""
+    state = (interaction.context or {}).get("ivr")
+    if not state:
+        return start_ivr(interaction)
+    entry_flow = interaction.ivr_flow or DEFAULT_FLOW
+    turn = continue_session(_catalog(), state, reply, _wiring(get_session(), interaction), entry_flow)
+    _keep(get_session(), interaction, turn, entry_flow)
+    return turn.response
+
+
+def _catalog():
+    return shipped_catalog(SERVICES)
+
+
+def _call_parameters() -> dict:
+    form = request.form
+    return {"call_sid": form["CallSid"], "from_number": form.get("From"), "to_number": form.get("To"),
+            "direction": "inbound" if form.get("Direction", "inbound") == "inbound" else "outbound",
+            "default_region": current_app.config["DEFAULT_REGION"]}
+
+
+def _keep(session: Session, interaction: Interaction, turn: Turn, entry_flow: str) -> None:
+    """Store the session's state and log: path and masked inputs, flow and version, outcome, and what an
+    agent should see when the caller is handed over."""
+    if interaction.ivr_flow is None:
+        interaction.ivr_flow = entry_flow
+        interaction.ivr_flow_version = _catalog()[entry_flow].version
+    context = dict(interaction.context or {})
+    context["ivr"] = turn.state()
+    if turn.handoff:
+        context.update(turn.handoff["context"])
+    interaction.context = context
+    if turn.language:
+        interaction.language = turn.language
+    if turn.outcome:
+        interaction.ivr_outcome = turn.outcome
+    for visit in turn.visits:
+        calls.record_ivr_step(session, interaction, visit.step, visit.detail)
+
+
+def _wiring(session: Session, interaction: Interaction) -> Wiring:
+    """The crm_core services bound to this request's session and call, our webhook URLs, today's date."""
+    region = current_app.config["DEFAULT_REGION"]
+
+    def found_order(status):
+        return status.as_dict() if status is not None else None
+
+    def callback_number(number):
+        phone = tasks.callback_number(str(number or ""), default_region=region)
+        return {"e164": phone.e164, "national": phone.national} if phone else None
+
+    def schedule_callback(phone, note):
+        task = tasks.create_callback(session, phone_e164=phone, due_at=utcnow(), customer_id=interaction.customer_id,
+                                     source_interaction_id=interaction.id, note=note)
+        return {"id": task.id}
+
+    services = {
+        "caller": lambda customer_id: caller_profile(session, customer_id),
+        "latest_order": lambda customer_id: found_order(orders.latest_order(session, customer_id)),
+        "find_order": lambda number, caller_customer_id: found_order(
+            orders.find_order(session, number, caller_customer_id=caller_customer_id)),
+        "verify_delivery_postal_code": lambda order_id, postal_code: (
+            True if orders.verify_delivery_postal_code(session, order_id, postal_code) else None),
+        "callback_number": callback_number,
+        "schedule_callback": schedule_callback,
+    }
+    return Wiring(
+        services=services,
+        action_url=lambda step: webhook_url("voice.ivr_input", step=step),
+        enqueue=lambda response, queue: enqueue_for_agent(response, queue or AGENT_QUEUE),
+        today=_callers_today(interaction.from_number, region),
+    )
+
+
+def _callers_today(number: str | None, region: str) -> date:
+    """Today where the caller is (by their number), so "tomorrow" means their tomorrow."""
+    now = utcnow()
+    try:
+        zones = normalize_phone(number or "", region).time_zones
+    except InvalidPhoneNumber:
+        return now.date()
+    return now.astimezone(ZoneInfo(zones[0])).date() if zones else now.date()
