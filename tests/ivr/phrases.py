@@ -1,0 +1,76 @@
+"""What callers should hear from the order-tracking flow, per language (fragments of the prompts)."""
+
+CALLERS = {
+    "ru": {"first_name": "Иван", "last_name": "Петров", "phone": "+79123456789", "currency": "RUB"},
+    "en": {"first_name": "John", "last_name": "Smith", "phone": "+14155550100", "currency": "USD"},
+}
+
+HEARS = {
+    "ru": {
+        "hello": "Здравствуйте, Иван!",
+        "menu": "Чтобы узнать, где ваш заказ, нажмите 1.",
+        "offer_latest": "Чтобы узнать о вашем последнем заказе, нажмите 1.",
+        "ask_number": "Наберите номер заказа и нажмите решётку",
+        "number_hint": "Номер заказа состоит из цифр",
+        "not_found": "Заказ с номером 5, 5, 5, 5, 5 не найден.",
+        "ask_postal_code": "Этот заказ оформлен на другой номер телефона.",
+        "mismatch": "Индекс не совпадает с адресом доставки",
+        "hint": "Извините, я вас не поняла.",
+        "agent": "Соединяю вас с оператором.",
+        "order": "Заказ номер 1, 0, 0, 4, 5",
+        "carrier": "Служба доставки — СДЭК.",
+        "total": "Сумма заказа — 2500 рублей.",
+        "after": "Чтобы прослушать ещё раз, нажмите звёздочку.",
+        "goodbye": "Спасибо за звонок. До свидания!",
+        "confirm_callback": "Мы перезвоним вам на номер 8, 9 1 2, 3 4 5, 6 7, 8 9.",
+        "ask_callback_number": "Наберите номер телефона для обратного звонка",
+        "bad_number": "Этот номер не похож на телефонный.",
+        "callback_done": "Спасибо! Мы перезвоним вам в ближайшее время.",
+        "promised": "Обещанная дата доставки — ",
+        "revised": "По последней оценке заказ будет доставлен ",
+        "last_scan": "Последнее перемещение: ",
+        "delivered": "доставлен ",
+    },
+    "en": {
+        "hello": "Hello, John!",
+        "menu": "To find out where your order is, press 1.",
+        "offer_latest": "For your latest order, press 1.",
+        "ask_number": "Please key in your order number followed by the hash key",
+        "number_hint": "Your order number is the digits",
+        "not_found": "We could not find order number 5, 5, 5, 5, 5.",
+        "ask_postal_code": "This order was placed from another phone number.",
+        "mismatch": "That postal code does not match the delivery address",
+        "hint": "Sorry, I didn't get that.",
+        "agent": "Connecting you to an agent.",
+        "order": "Order number 1, 0, 0, 4, 5",
+        "carrier": "The carrier is СДЭК.",
+        "total": "The order total is 2,500 dollars.",
+        "after": "To hear that again, press star.",
+        "goodbye": "Thank you for calling. Goodbye!",
+        "confirm_callback": "We will call you back at 4 1 5, 5 5 5, 0 1 0 0.",
+        "ask_callback_number": "Please key in the phone number we should call",
+        "bad_number": "That does not look like a phone number.",
+        "callback_done": "Thank you! We will call you back shortly.",
+        "promised": "The promised delivery date is ",
+        "revised": "The latest estimate for delivery is ",
+        "last_scan": "Last scan: ",
+        "delivered": "was delivered on ",
+    },
+}
+
+STATUS = {
+    "ru": {
+        "new": "оформлен и ожидает оплаты", "paid": "оплачен и готовится к отправке",
+        "packed": "собран на складе и ждёт передачи в службу доставки", "shipped": "передан в службу доставки",
+        "in_transit": "в пути", "out_for_delivery": "передан курьеру и будет доставлен сегодня",
+        "delivered": "доставлен", "delayed": "задерживается в пути", "returned": "возвращён на склад",
+        "cancelled": "отменён",
+    },
+    "en": {
+        "new": "has been placed and is waiting for payment", "paid": "is paid and being prepared for shipping",
+        "packed": "is packed and waiting for the carrier", "shipped": "has been handed to the carrier",
+        "in_transit": "is on its way", "out_for_delivery": "is out for delivery today",
+        "delivered": "was delivered on", "delayed": "is delayed in transit",
+        "returned": "has been returned to our warehouse", "cancelled": "has been cancelled",
+    },
+}
