@@ -1,0 +1,198 @@
+"""Benchmark: importing a 1,000,000-row call list against a bare loop of `phonenumbers.parse` + `is_valid_number`
+over the same file, same run; and the peak memory of the whole process tree during the import.
+Targets: at least 1.0x the bare loop's rows per second, under 500 MB peak.
+
+    python bench/import.py [--database-url postgresql://root@127.0.0.1/bench_import] [--rows 1000000]
+
+The database given is emptied and migrated first: use a dedicated one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import phonenumbers
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crm_core import schema  # noqa: E402
+from crm_core.db import Base, make_engine  # noqa: E402
+from dialer.campaigns import create_campaign  # noqa: E402
+from dialer.imports import import_call_list  # noqa: E402
+
+US_AREAS = (212, 213, 305, 312, 415, 503, 602, 617, 702, 713, 808, 907)
+FIRST_NAMES = ("Иван", "Мария", "Ольга", "Пётр", "John", "Mary", "Анна", "Сергей")
+CITIES = ("Москва", "Казань", "Новосибирск", "Владивосток", "New York", "Chicago")
+
+
+def generate(path: Path, rows: int, seed: int) -> None:
+    """A deterministic list: Russian and US numbers in the formats people type, about 4% junk and 2% repeats."""
+    rnd = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f, delimiter=";")
+        out.writerow(("Телефон", "ФИО", "Город", "Согласие"))
+        recent: list[str] = []
+        for i in range(rows):
+            pick = rnd.random()
+            if pick < 0.46:
+                phone = rnd.choice(("8 (9{:02d}) {:03d}-{:02d}-{:02d}", "+7 9{:02d} {:03d} {:02d} {:02d}")).format(
+                    rnd.randrange(100), rnd.randrange(1000), rnd.randrange(100), rnd.randrange(100))
+            elif pick < 0.94:
+                phone = "+1 ({}) {:03d}-{:04d}".format(rnd.choice(US_AREAS), rnd.randrange(201, 1000),
+                                                       rnd.randrange(10000))
+            elif pick < 0.98:
+                phone = rnd.choice(("n/a", "", "12345", "+7 000", "call me", "8 800"))
+            else:
+                phone = rnd.choice(recent) if recent else "+7 912 000 00 00"
+            if i % 97 == 0:
+                recent = (recent + [phone])[-50:]
+            out.writerow((phone, f"{rnd.choice(FIRST_NAMES)} {i}", rnd.choice(CITIES), rnd.choice(("да", ""))))
+
+
+def bare_loop(path: Path) -> tuple[int, float]:
+    """Rows per second of parse + is_valid_number over the phone column, nothing else."""
+    started, valid = time.perf_counter(), 0
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.reader(f, delimiter=";")
+        next(rows)
+        for row in rows:
+            try:
+                valid += phonenumbers.is_valid_number(phonenumbers.parse(row[0], "RU"))
+            except phonenumbers.NumberParseException:
+                pass
+    return valid, time.perf_counter() - started
+
+
+class TreeMemory:
+    """Samples the resident memory of this process and all its descendants (from /proc) and keeps the peak."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(os.getpid())))
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, []))
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def prepare_database(url: str) -> None:
+    """Empty the database and migrate it to the newest schema."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+    schema.upgrade(url)
+
+
+def run_import(url: str, path: Path, workers: int | None) -> tuple[dict, float, int]:
+    """Import the file in one transaction; returns the list's counters, seconds and peak tree RSS."""
+    engine = make_engine(url)
+    with Session(engine) as session:
+        campaign = create_campaign(session, name="bench", profile_code="RU", caller_id="+74950000000",
+                                   default_region="RU")
+        session.commit()
+        with TreeMemory() as memory, path.open("rb") as stream:
+            started = time.perf_counter()
+            call_list = import_call_list(session, stream, campaign=campaign, name="bench", default_region="RU",
+                                         now=datetime.now(timezone.utc), file_name=path.name, workers=workers)
+            session.commit()
+            elapsed = time.perf_counter() - started
+        counters = {k: getattr(call_list, k) for k in ("rows_total", "leads_count", "rejected_count",
+                                                        "duplicates_count", "linked_count")}
+    engine.dispose()
+    return counters, elapsed, memory.peak
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, help="normalizing processes (default: one per core)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    path = workdir / "list.csv"
+    generate(path, args.rows, args.seed)
+    prepare_database(url)
+    with TreeMemory() as bare_memory:
+        valid, bare_seconds = bare_loop(path)
+    counters, import_seconds, peak = run_import(url, path, args.workers)
+    bare_rps, import_rps = args.rows / bare_seconds, args.rows / import_seconds
+    ratio = import_rps / bare_rps
+    report = {
+        "database": url.split(":")[0], "rows": args.rows, "file_mb": round(path.stat().st_size / 2**20, 1),
+        "cores": os.cpu_count(), "bare_valid": valid, "bare_seconds": round(bare_seconds, 2),
+        "bare_rows_per_s": round(bare_rps), "import_seconds": round(import_seconds, 2),
+        "import_rows_per_s": round(import_rps), "ratio": round(ratio, 2), "target_ratio": 1.0,
+        "peak_rss_mb": round(peak / 2**20), "bare_peak_rss_mb": round(bare_memory.peak / 2**20),
+        "target_peak_mb": 500, **counters,
+    }
+    report["pass"] = ratio >= 1.0 and peak < 500 * 2**20
+    path.unlink()
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"{args.rows} rows ({report['file_mb']} MB) on {report['database']}, {report['cores']} cores")
+        print(f"bare parse+is_valid loop {bare_rps:9.0f} rows/s  ({bare_seconds:.1f} s, {valid} valid)")
+        print(f"import                   {import_rps:9.0f} rows/s  ({import_seconds:.1f} s, "
+              f"{counters['leads_count']} leads, {counters['rejected_count']} rejected, "
+              f"{counters['duplicates_count']} duplicates)")
+        print(f"ratio import/bare = {ratio:.2f} (target >= 1.0); peak RSS of the process tree "
+              f"{report['peak_rss_mb']} MB (target < 500): {'PASS' if report['pass'] else 'FAIL'}")
+    return 0 if report["pass"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
