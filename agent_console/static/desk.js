@@ -191,7 +191,7 @@ function showCall({ focus }) {
     wrapUp.close();
     callPanel.showOnCall(call, history, current.talkStartedAt);
   } else {
-    callPanel.showWrapUp(call);
+    callPanel.showWrapUp(call, history);
     if (wrapUp.interactionId !== call.interaction_id || !wrapUp.isOpen) {
       wrapUp.open(call.interaction_id, `${callerName(history)}, ${partyNumber(call)}`);
     }

@@ -84,14 +84,19 @@ def go_available(page):
     expect(page.get_by_test_id("agent-state")).to_have_text("available")
 
 
-def wait_until_bridged(sandbox, call_sid: str, timeout: float = 10.0) -> None:
-    """Wait for the caller to be talking to the agent's device (the sandbox reports the bridge)."""
+def wait_for_transcript(sandbox, call_sid: str, event: str, timeout: float = 10.0) -> None:
+    """Wait until the sandbox's transcript of the call shows `event` ("enqueue", "bridged"...)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if any(e["event"] == "bridged" for e in sandbox.call(call_sid)["transcript"]):
+        if any(e["event"] == event for e in sandbox.call(call_sid)["transcript"]):
             return
         time.sleep(0.1)
-    raise AssertionError(f"call {call_sid} never reached the agent's device")
+    raise AssertionError(f"no {event!r} in the transcript of {call_sid} within {timeout}s")
+
+
+def wait_until_bridged(sandbox, call_sid: str) -> None:
+    """Wait for the caller to be talking to the agent's device."""
+    wait_for_transcript(sandbox, call_sid, "bridged")
 
 
 def test_agent_takes_a_known_callers_call_and_logs_its_outcome(
@@ -101,15 +106,24 @@ def test_agent_takes_a_known_callers_call_and_logs_its_outcome(
 
     page = log_in(open_page(live_platform.url + "/login"), "olga", PASSWORD)
     expect(page).to_have_url(re.compile(r"/desk$"))
-    go_available(page)
+    expect(page.get_by_test_id("connection")).to_have_attribute("data-connection", "connected")
 
+    # The customer calls, presses 0 and waits; the IVR noted the order they asked about on the call.
     call_sid = live_platform.sandbox.place_call(CALLER, live_platform.number, [{"press": "0"}],
                                                 patience=LONG_PATIENCE)
+    wait_for_transcript(live_platform.sandbox, call_sid, "enqueue")
+    interaction = committed_session.scalars(
+        sa.select(models.Interaction).where(models.Interaction.call_sid == call_sid)).one()
+    interaction.context = {**(interaction.context or {}), "order_number": "10045", "order_verified": "True"}
+    committed_session.commit()
+    ivr_path = " → ".join(interaction.ivr_path)
 
+    page.get_by_test_id("go-available").click()
     offer = page.get_by_test_id("offer")
     expect(offer).to_be_visible()
     expect(page.get_by_test_id("offer-caller")).to_have_text("Мария Иванова")
     expect(page.get_by_test_id("agent-state")).to_have_text("ringing")
+    expect(page.get_by_test_id("accept")).to_be_focused()  # so Enter takes the call
     expect(page.get_by_test_id("customer-name")).to_have_text("Мария Иванова")
     orders = page.get_by_test_id("order")
     expect(orders).to_have_count(2)
@@ -128,7 +142,10 @@ def test_agent_takes_a_known_callers_call_and_logs_its_outcome(
     expect(page.get_by_test_id("customer").locator("b, script")).to_have_count(0)
     expect(page.get_by_test_id("open-tickets")).to_contain_text("Возврат чайника")
     expect(page.get_by_test_id("pending-callbacks")).to_contain_text("Перезвонить после доставки")
-    expect(page.get_by_test_id("ivr-path")).to_have_text("menu:0")
+    expect(page.get_by_test_id("ivr-path")).to_have_text(ivr_path)
+    expect(page.get_by_test_id("context-order")).to_have_text("10045")
+    expect(page.get_by_test_id("call-context").get_by_text("verified", exact=True)).to_be_visible()
+    expect(orders.nth(0)).to_contain_text("asked about")
     page.screenshot(path=artifacts / "screen-pop.png", full_page=True)
     page.get_by_test_id("load-more").click()
     expect(interactions).to_have_count(22)

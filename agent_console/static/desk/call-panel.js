@@ -13,8 +13,15 @@ export function partyNumber(call) {
   return (call.direction === "inbound" ? call.from_number : call.to_number) || "number withheld";
 }
 
-// Context keys shown in their own rows; any other key the IVR or the dialer stored is listed after them.
-const KNOWN_CONTEXT = ["order_number", "flow", "campaign", "lead", "script", "skill"];
+// Context keys with rows of their own (or deliberately left out); any other plain value the IVR or the dialer
+// stored is listed after them.
+const SHOWN_CONTEXT = new Set(["order_number", "order_number_asked", "order_verified", "order_belongs_to_caller",
+  "flow", "ivr", "caller_name", "campaign", "lead", "script", "skill"]);
+
+/** The order the caller asked about, whether the IVR checked it, from the call's context. */
+export function orderAskedAbout(context) {
+  return String(context?.order_number || context?.order_number_asked || "");
+}
 
 export class CallPanel {
   /** Find the cards in `root`; the buttons call `onAccept`, `onDecline`, `onHangUp`. */
@@ -61,7 +68,7 @@ export class CallPanel {
     this.offerSeconds = Math.max(1, Number(seconds) || 1);
     this.offerDeadline = expiresAt;
     this.setBusy(false);
-    this.showContext(call);
+    this.showContext(call, history);
     this.tick();
     if (focus) this.accept.focus();
   }
@@ -73,14 +80,14 @@ export class CallPanel {
     byTestId("on-call-number", this.cards.onCall).textContent = partyNumber(call);
     this.talkStartedAt = startedAt;
     this.setBusy(false);
-    this.showContext(call);
+    this.showContext(call, history);
     this.tick();
   }
 
   /** Hide the cards (the wrap-up form takes their place) but keep the context. */
-  showWrapUp(call) {
+  showWrapUp(call, history) {
     this.only(null);
-    this.showContext(call);
+    this.showContext(call, history);
   }
 
   get offering() {
@@ -113,18 +120,28 @@ export class CallPanel {
     for (const each of Object.values(this.cards)) each.hidden = each !== card;
   }
 
-  showContext(call) {
+  showContext(call, history) {
     const context = call.context || {};
+    const order = orderAskedAbout(context);
+    const flow = context.flow || context.ivr?.flow;
     const rows = [
       ["Number", partyNumber(call)],
       ["Direction", humanize(call.direction)],
       ["Queue", call.queue],
       ["Language", call.language && call.language.toUpperCase()],
-      ["IVR path", (call.ivr_path || []).length ? h("span", { "data-testid": "ivr-path" }, call.ivr_path.join(" → ")) : null],
-      ["Order asked about", context.order_number
-        ? h("strong", { "data-testid": "context-order" }, String(context.order_number)) : null],
-      ...KNOWN_CONTEXT.slice(1).map((key) => [humanize(key), plain(context[key])]),
-      ...Object.entries(context).filter(([key]) => !KNOWN_CONTEXT.includes(key))
+      ["Caller said", history?.known ? null : plain(context.caller_name)],
+      ["IVR path", (call.ivr_path || []).length
+        ? h("span", { "data-testid": "ivr-path" }, call.ivr_path.join(" → ")) : null],
+      ["IVR flow", flow ? [flow, context.ivr?.version ? ` (v${context.ivr.version})` : ""].join("") : null],
+      ["Order asked about", order ? [h("strong", { "data-testid": "context-order" }, order),
+        yes(context.order_verified) ? h("span", { class: "chip chip-good" }, "verified") : null,
+        no(context.order_belongs_to_caller) ? h("span", { class: "chip chip-bad" }, "another customer's order") : null]
+        : null],
+      ["Campaign", plain(context.campaign)],
+      ["Lead", plain(context.lead)],
+      ["Script", plain(context.script)],
+      ["Skill", plain(context.skill)],
+      ...Object.entries(context).filter(([key]) => !SHOWN_CONTEXT.has(key))
         .map(([key, value]) => [humanize(key), plain(value)]),
       ["Started", formatDateTime(call.started_at)],
     ];
@@ -134,7 +151,19 @@ export class CallPanel {
   }
 }
 
+/** A context value as text; nested data is left to the pages made for it. */
 function plain(value) {
-  if (value === null || value === undefined || value === "") return null;
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
+  if (value === null || value === undefined || value === "" || typeof value === "object") return null;
+  if (yes(value)) return "yes";
+  if (no(value)) return "no";
+  return String(value);
+}
+
+// Flow templates render flags as text, so both true and "True" mean yes.
+function yes(value) {
+  return value === true || ["true", "yes"].includes(String(value).toLowerCase());
+}
+
+function no(value) {
+  return value === false || ["false", "no"].includes(String(value).toLowerCase());
 }

@@ -4,6 +4,7 @@
 import { getJSON } from "../api.js";
 import { append, fill, h } from "../dom.js";
 import { formatDate, formatDateTime, formatDuration, formatMoney, humanize } from "../format.js";
+import { orderAskedAbout } from "./call-panel.js";
 
 // Order statuses grouped by how an agent should read them (the badge colour).
 const ORDER_TONE = {
@@ -17,7 +18,7 @@ const ORDER_TONE = {
  * `dispositionLabel(code)` names outcomes; `onLoaded(history)` hears about pages added by "Load more".
  */
 export function renderHistory(container, history, call, { dispositionLabel, onLoaded }) {
-  const askedAbout = String(call?.context?.order_number || "");
+  const askedAbout = orderAskedAbout(call?.context);
   const timeline = h("ol", { class: "timeline", "data-testid": "interactions" });
   const more = h("button", { type: "button", class: "button-quiet load-more", "data-testid": "load-more" }, "Load earlier contacts");
   const moreError = h("p", { class: "form-error", role: "alert", hidden: true });
