@@ -128,7 +128,7 @@ def _entered_from_other_flows(catalog: Catalog) -> dict[str, set[str]]:
 
 
 def _unreachable(flow: Flow, entries: set[str]) -> list[Problem]:
-    reached = _reachable(flow, {flow.start} | entries)
+    reached = _reachable(flow, {flow.start, flow.on_failure} | entries)
     return [Problem(flow.source, name, "unreachable: no path from the start leads here")
             for name in flow.steps if name not in reached]
 
