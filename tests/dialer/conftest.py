@@ -7,7 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
+import callcenter.api.lists  # noqa: F401  (registers the dialer routes until callcenter/api/__init__.py imports them)
 from crm_core import models
+from crm_core.users import issue_api_token
 from crm_core.phones import normalize_phone
 from dialer.campaigns import create_campaign
 from dialer.compliance import ComplianceGate
@@ -82,5 +84,17 @@ def make_registry(db_session):
         db_session.add_all(models.DncRegistryEntry(import_id=copy.id, e164=n) for n in numbers)
         db_session.flush()
         return copy
+
+    return make
+
+
+@pytest.fixture
+def headers_for(db_session, make_user):
+    """Authorization headers of a fresh user with the given role."""
+
+    def make(role: str) -> dict:
+        token = issue_api_token(db_session, make_user(role), "tests")
+        db_session.commit()
+        return {"Authorization": f"Bearer {token}"}
 
     return make
