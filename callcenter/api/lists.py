@@ -286,7 +286,8 @@ def gate_lookup():
 def campaign_abandon_rate(campaign_id: int):
     """The campaign's abandoned-call rate over its profile's window ending `?at=` (default now)."""
     session = get_session()
-    return jsonify(abandon_rate(session, find_campaign(session, campaign_id), _moment(request.args.get("at"))).as_dict())
+    rate = abandon_rate(session, find_campaign(session, campaign_id), _moment(request.args.get("at")))
+    return jsonify(rate.as_dict())
 
 
 def _campaign_id(session, body: dict) -> int | None:
