@@ -1,13 +1,11 @@
-"""What the IVR needs from the CRM besides orders: who is calling, and how the IVR session ended."""
+"""What the IVR needs from the CRM besides orders: who is calling, and the session log (path, outcome)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .models import Customer, Interaction, Order
-
-IVR_OUTCOMES = ("contained", "transferred", "callback", "abandoned")
+from .models import Customer, Interaction, InteractionEvent, Order
 
 
 def caller_profile(session: Session, customer_id: int | None) -> dict | None:
@@ -23,6 +21,17 @@ def caller_profile(session: Session, customer_id: int | None) -> dict | None:
         return None
     return {"customer_id": customer_id, "name": row.first_name or row.company_name or row.last_name,
             "language": row.language, "has_orders": bool(row.has_orders)}
+
+
+def log_ivr_steps(session: Session, interaction: Interaction, steps: list[tuple[str, dict]]) -> None:
+    """Append one webhook's IVR steps to the call's path and timeline in a single write (an IVR answer
+    often runs several steps; `calls.record_ivr_step` writes one at a time). Flushes."""
+    interaction.ivr_path = [*interaction.ivr_path, *(step for step, _ in steps)]
+    if steps:
+        session.execute(sa.insert(InteractionEvent), [
+            {"interaction_id": interaction.id, "kind": "ivr", "detail": {"step": step, **detail}}
+            for step, detail in steps])
+    session.flush()
 
 
 def close_ivr_session(session: Session, interaction: Interaction) -> str | None:

@@ -7,7 +7,7 @@
 """
 
 from .catalog import DEFAULT_FLOW, SHIPPED_FLOWS, load_catalog, shipped_catalog
-from .engine import OUTCOMES, Turn, Visit, Wiring, continue_session, start_session
+from .engine import Turn, Visit, Wiring, continue_session, start_session
 from .errors import FlowError, FlowRuntimeError, Problem
 from .flow import Flow, Step, read_flow
 from .inputs import Reply
@@ -15,7 +15,7 @@ from .lint import lint_catalog, lint_directory
 from .steps import STEP_TYPES
 
 __all__ = [
-    "DEFAULT_FLOW", "OUTCOMES", "SHIPPED_FLOWS", "STEP_TYPES",
+    "DEFAULT_FLOW", "SHIPPED_FLOWS", "STEP_TYPES",
     "Flow", "FlowError", "FlowRuntimeError", "Problem", "Reply", "Step", "Turn", "Visit", "Wiring",
     "continue_session", "lint_catalog", "lint_directory", "load_catalog", "read_flow", "shipped_catalog",
     "start_session",

@@ -4,9 +4,9 @@ happened out. Pure: no web framework, no database; the application plugs in serv
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from collections.abc import Callable, Mapping
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
@@ -18,7 +18,6 @@ from .speech import LOCALES
 
 # A turn that runs this many steps without asking the caller anything is looping.
 MAX_STEPS_PER_TURN = 50
-OUTCOMES = ("contained", "transferred", "callback", "abandoned")
 
 Catalog = Mapping[str, Flow]
 

@@ -13,7 +13,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from crm_core import calls, orders, tasks
 from crm_core.db import utcnow
 from crm_core.errors import InvalidPhoneNumber
-from crm_core.ivr import caller_profile
+from crm_core.ivr import caller_profile, log_ivr_steps
 from crm_core.models import Interaction
 from crm_core.phones import normalize_phone
 from ivr_flows import DEFAULT_FLOW, Reply, Turn, Wiring, continue_session, shipped_catalog, start_session
@@ -100,8 +100,7 @@ def _keep(session: Session, interaction: Interaction, turn: Turn, entry_flow: st
         interaction.language = turn.language
     if turn.outcome:
         interaction.ivr_outcome = turn.outcome
-    for visit in turn.visits:
-        calls.record_ivr_step(session, interaction, visit.step, visit.detail)
+    log_ivr_steps(session, interaction, [(visit.step, visit.detail) for visit in turn.visits])
 
 
 def _wiring(session: Session, interaction: Interaction) -> Wiring:
