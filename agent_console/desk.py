@@ -66,18 +66,31 @@ class Desk:
         """A caller is in `queue`: route them (a repeated notice of the same call keeps its place)."""
         context = interaction.context or {}
         interaction.queue = queue
-        self._deliver(self.router.enqueue(QueuedCall(
+        offers = self.router.enqueue(QueuedCall(
             call_sid=interaction.call_sid, interaction_id=interaction.id, queue=queue,
             skill=context.get("skill", ""), language=interaction.language or "",
-        )))
+        ))
+        self._queue_changed(queue)
+        self._deliver(offers)
 
     def caller_left(self, call_sid: str) -> None:
         """The caller hung up or left the queue before an agent took them."""
+        call = self.router.call(call_sid)
         withdrawn, offers = self.router.leave(call_sid)
         if withdrawn is not None:
             self._agent_changed(self.router.agent(withdrawn))
             self.notify("offer_withdrawn", {"call_sid": call_sid}, agent_id=withdrawn)
+        if call is not None:
+            self._queue_changed(call.queue)
         self._deliver(offers)
+
+    def call_finished(self, call_sid: str) -> None:
+        """The call is over (final status): its agent wraps up, or, if no agent had it yet, it leaves routing."""
+        call = self.router.call(call_sid)
+        if call is not None and call.agent_id is not None:
+            self.agent_leg_ended(call.agent_id, call_sid)
+        else:
+            self.caller_left(call_sid)
 
     def agent_leg_ended(self, agent_id: int, call_sid: str) -> None:
         """The conversation is over: the agent goes to wrap-up."""
@@ -111,6 +124,7 @@ class Desk:
         interaction = self.session.get(Interaction, call.interaction_id)
         interaction.agent_id = agent_id
         self._agent_changed(self.router.agent(agent_id), call_sid=call_sid)
+        self.notify("call_connected", {"call_sid": call_sid, "interaction_id": interaction.id}, agent_id=agent_id)
         try:
             self.telephony.dequeue(call.queue, self.webhook_url("voice.connect_agent", agent=agent_id), call_sid)
         except Exception as exc:  # the caller may have hung up in the meantime
@@ -141,6 +155,8 @@ class Desk:
     def wrap_up(self, agent_id: int, interaction_id: int, outcome: Outcome) -> WrapUpResult:
         """Store the outcome; the agent is available for the next call."""
         result = record_outcome(self.session, interaction_id, agent_id, outcome)
+        self.notify("wrapped_up", {"interaction_id": interaction_id, "disposition": result.interaction.disposition},
+                    agent_id=agent_id)
         if self.router.agent(agent_id).state == "wrap_up":
             self.set_state(agent_id, "available")
         return result
@@ -172,21 +188,43 @@ class Desk:
             self._agent_changed(self.router.agent(gone.agent_id))
             self._deliver(offers)
 
+    # -- what consoles are told -------------------------------------------------------------------------------
+
+    def agent_state(self, status: AgentStatus) -> dict:
+        """An agent's state with the interaction of their current call (a reloaded console can resume it)."""
+        interaction = self._interaction(status.call_sid) if status.call_sid else None
+        return agent_payload(status) | {"interaction_id": interaction.id if interaction else None}
+
+    def offer_payload(self, call_sid: str) -> dict | None:
+        """The screen-pop of a call being offered, with the seconds left to accept it."""
+        interaction = self._interaction(call_sid)
+        if interaction is None:
+            return None
+        pop = screen_pop(self.session, interaction, default_region=self.default_region)
+        return pop | {"expires_in": self.router.offer_seconds_left(call_sid)}
+
     # -- internals --------------------------------------------------------------------------------------------
 
     def _deliver(self, offers: list[Offer]) -> None:
+        queues = set()
         for offer in offers:
-            interaction = self._interaction(offer.call_sid)
-            if interaction is None:
+            payload = self.offer_payload(offer.call_sid)
+            if payload is None:
                 continue
+            queues.add(payload["call"]["queue"])
             self._agent_changed(self.router.agent(offer.agent_id), call_sid=offer.call_sid)
-            pop = screen_pop(self.session, interaction, default_region=self.default_region)
-            self.notify("offer", pop | {"expires_in": self.router.offer_timeout}, agent_id=offer.agent_id)
+            self.notify("offer", payload, agent_id=offer.agent_id)
+        for queue in queues:
+            self._queue_changed(queue)
+
+    def _queue_changed(self, queue: str | None) -> None:
+        if queue:
+            self.notify("queue", {"name": queue, "call_sids": self.router.waiting(queue)})
 
     def _agent_changed(self, status: AgentStatus, call_sid: str | None = None) -> None:
         log_agent_state(self.session, status.agent_id, status.state, reason=status.reason,
                         call_sid=call_sid or status.call_sid)
-        self.notify("agent_state", agent_payload(status), agent_id=status.agent_id)
+        self.notify("agent_state", self.agent_state(status), agent_id=status.agent_id)
 
     def _interaction(self, call_sid: str) -> Interaction | None:
         return self.session.scalar(sa.select(Interaction).where(Interaction.call_sid == call_sid))

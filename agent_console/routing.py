@@ -248,6 +248,11 @@ class Router:
         rank = self.redis.zrank(f"{self.prefix}:queue:{call.queue}", call_sid)
         return None if rank is None else rank + 1
 
+    def offer_seconds_left(self, call_sid: str) -> float:
+        """Seconds until the pending offer of a call expires (0 when none is pending)."""
+        expires = self.redis.hget(self._call_key(call_sid), "offer_expires")
+        return max(0.0, round(float(expires) - self.clock(), 1)) if expires else 0.0
+
     def waiting(self, queue: str) -> list[str]:
         """Call SIDs waiting in `queue`, first in line first."""
         return [s.decode() for s in self.redis.zrange(f"{self.prefix}:queue:{queue}", 0, -1)]

@@ -9,7 +9,7 @@ from functools import wraps
 from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room
 
-from agent_console.desk import DeskError, agent_payload
+from agent_console.desk import DeskError
 from agent_console.routing import RoutingError
 from crm_core.errors import CrmError, ValidationError
 from crm_core.wrapup import Outcome
@@ -53,7 +53,11 @@ class DeskNamespace(Namespace):
                                 languages=current_user.languages)
         router.connection_opened(current_user.id)
         join_room(agent_room(current_user.id))
-        emit("agent_state", agent_payload(status))
+        emit("agent_state", current_desk().agent_state(status))
+        if status.state == "ringing":  # a reload or a new tab while a call is offered: offer it again
+            offer = current_desk().offer_payload(status.call_sid)
+            if offer is not None:
+                emit("offer", offer)
 
     def on_disconnect(self, reason=None):
         if current_user.is_authenticated:
@@ -67,8 +71,6 @@ class DeskNamespace(Namespace):
     @acknowledged
     def on_accept(self, data):
         interaction = current_desk().accept(current_user.id, str(data.get("call_sid", "")))
-        emit("call_connected", {"call_sid": interaction.call_sid, "interaction_id": interaction.id},
-             to=agent_room(current_user.id))
         return {"interaction_id": interaction.id}
 
     @acknowledged
@@ -87,8 +89,6 @@ class DeskNamespace(Namespace):
             ticket_subject=str(data["ticket_subject"]) if data.get("ticket_subject") else None,
         )
         result = current_desk().wrap_up(current_user.id, _int(data.get("interaction_id"), "interaction_id"), outcome)
-        emit("wrapped_up", {"interaction_id": result.interaction.id, "disposition": result.interaction.disposition},
-             to=agent_room(current_user.id))
         return {"interaction_id": result.interaction.id}
 
     @acknowledged

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from agent_console.desk import Desk, agent_payload
 from agent_console.routing import Router
@@ -28,12 +30,35 @@ def current_router() -> Router:
     return Router(get_redis(), offer_timeout=current_app.config["OFFER_TIMEOUT_SECONDS"])
 
 
+FLOOR_EVENTS = ("agent_state", "queue")
+
+
 def notify(event: str, payload: dict, *, agent_id: int | None = None) -> None:
-    """Deliver a desk event to the agent's consoles; state changes also reach the supervisors' floor."""
+    """Queue a desk event for delivery when the request's transaction commits (a console never hears of
+    something the database does not hold yet); a rollback drops it."""
+    get_session().info.setdefault(OUTBOX, []).append((event, payload, agent_id))
+
+
+def _deliver(event: str, payload: dict, agent_id: int | None) -> None:
+    """Send to the agent's consoles; state and queue changes also reach the supervisors' floor."""
     if agent_id is not None:
         socketio.emit(event, payload, to=agent_room(agent_id), namespace=DESK_NAMESPACE)
-    if event == "agent_state":
+    if event in FLOOR_EVENTS:
         socketio.emit(event, payload, to=FLOOR_ROOM, namespace=FLOOR_NAMESPACE)
+
+
+OUTBOX = "desk_outbox"
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _deliver_after_commit(session: Session) -> None:
+    for event, payload, agent_id in session.info.pop(OUTBOX, []):
+        _deliver(event, payload, agent_id)
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _drop_after_rollback(session: Session, _transaction) -> None:
+    session.info.pop(OUTBOX, None)
 
 
 def current_desk() -> Desk:

@@ -189,7 +189,7 @@ def status():
         to_number=form.get("To"), direction=_direction(),
     )
     if form.get("CallStatus") in calls.TERMINAL_STATUSES:
-        current_desk().caller_left(form["CallSid"])  # gone before any agent took them
+        current_desk().call_finished(form["CallSid"])
     session.commit()
     return twiml(VoiceResponse())
 

@@ -156,3 +156,33 @@ def test_every_state_change_is_recorded_with_its_time(desk_client, make_user, db
                               .where(models.AgentStateChange.user_id == agent.id)
                               .order_by(models.AgentStateChange.id)).all()
     assert rows == [("available", None), ("break", "lunch")]
+
+
+def test_a_reloaded_console_gets_the_pending_offer_again(desk_client, make_user, waiting_call):
+    agent = make_user("agent")
+    desk_client(agent).emit("set_state", {"state": "available"}, namespace="/desk", callback=True)
+    call_sid = waiting_call()
+    reloaded = desk_client(agent)
+    messages = reloaded.get_received("/desk")
+    [state] = [m["args"][0] for m in messages if m["name"] == "agent_state"]
+    assert state["state"] == "ringing" and state["interaction_id"] is not None
+    [offer] = [m["args"][0] for m in messages if m["name"] == "offer"]
+    assert offer["call"]["call_sid"] == call_sid and 0 < offer["expires_in"] <= 15
+
+
+def test_supervisors_see_queues_change(desk_client, make_user, waiting_call):
+    floor = desk_client(make_user("supervisor"), namespace="/floor")
+    call_sid = waiting_call()
+    queues = received(floor, "queue", "/floor")
+    assert queues[-1] == {"name": "support", "call_sids": [call_sid]}
+
+
+def test_a_refused_action_tells_nobody_anything(desk_client, make_user, make_customer, make_interaction):
+    agent = make_user("agent")
+    call = make_interaction(make_customer(), agent_id=agent.id, status="completed")
+    desk = desk_client(agent)
+    desk.get_received("/desk")
+    answer = desk.emit("wrap_up", {"interaction_id": call.id, "disposition": "callback_requested"},
+                       namespace="/desk", callback=True)
+    assert answer["ok"] is False and answer["field"] == "callback_at"
+    assert desk.get_received("/desk") == []
