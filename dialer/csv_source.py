@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import csv
 from dataclasses import dataclass
-from functools import partial
 from typing import BinaryIO, Iterator
 
 from .errors import ImportFailed
@@ -13,6 +12,7 @@ from .errors import ImportFailed
 ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "cp1251": "cp1251", "windows-1251": "cp1251"}
 DELIMITERS = (",", ";", "\t")
 MAX_LINE_BYTES = 64 * 1024
+BLOCK_BYTES = 512 * 1024
 SNIFF_BYTES = 64 * 1024
 FIELDS = ("phone", "name", "consent")
 # Headers recognised without an explicit mapping (lower case).
@@ -43,17 +43,27 @@ class CsvSource:
     delimiter: str
     layout: Layout
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(spreadsheet row number, fields) for every data row; the header is row 1."""
-        reader = csv.reader(_lines(self.stream, self.encoding, first_line=2), delimiter=self.delimiter)
-        number = 1
-        try:
-            for fields in reader:
-                number += 1
-                if fields:
-                    yield number, fields
-        except csv.Error as exc:
-            raise ImportFailed(f"row {number + 1} cannot be read as CSV: {exc}") from None
+    def blocks(self, size: int = BLOCK_BYTES) -> Iterator[tuple[int, bytes]]:
+        """(number of its first line, bytes) of consecutive pieces of the file after the header, each ending at a
+        record boundary: a newline with an even number of quotes before it (CSV doubles quotes inside fields),
+        so a quoted field spanning lines stays whole. Workers parse the pieces independently."""
+        carry, line = b"", 2
+        while True:
+            data = self.stream.read(size)
+            buffer = carry + data
+            if not data:
+                if buffer:
+                    yield line, buffer
+                return
+            cut = _record_boundary(buffer)
+            if cut == 0:
+                if len(buffer) > MAX_LINE_BYTES:
+                    raise ImportFailed(f"line {line} is longer than {MAX_LINE_BYTES // 1024} KiB")
+                carry = buffer
+                continue
+            block, carry = buffer[:cut], buffer[cut:]
+            yield line, block
+            line += block.count(b"\n")
 
 
 def open_csv(stream: BinaryIO, *, encoding: str = "auto", delimiter: str | None = None,
@@ -64,7 +74,7 @@ def open_csv(stream: BinaryIO, *, encoding: str = "auto", delimiter: str | None 
         raise ImportFailed("the file is empty")
     chosen = _encoding(head, encoding)
     stream.seek(0)
-    header_line = next(_lines(stream, chosen, first_line=1)).removeprefix("\ufeff")
+    header_line = _header_line(stream, chosen)
     if delimiter is None:
         delimiter = max(DELIMITERS, key=header_line.count)
     elif delimiter not in DELIMITERS:
@@ -110,18 +120,22 @@ def _layout(header: tuple[str, ...], mapping: dict[str, str]) -> Layout:
                   tuple(i for i in range(len(header)) if i not in mapped and header[i]))
 
 
-def _lines(stream: BinaryIO, encoding: str, *, first_line: int) -> Iterator[str]:
-    """The file's lines decoded one by one (so an error names its line), refusing any longer than
-    MAX_LINE_BYTES: a runaway line is not a call list."""
-    number = first_line - 1
-    for line in iter(partial(stream.readline, MAX_LINE_BYTES + 1), b""):
-        number += 1
-        if len(line) > MAX_LINE_BYTES:
-            raise ImportFailed(f"line {number} is longer than {MAX_LINE_BYTES // 1024} KiB")
-        if b"\0" in line:
-            raise ImportFailed(f"line {number} holds a NUL byte: save the file as CSV text (not UTF-16 or .xlsx)")
-        try:
-            yield line.decode(encoding)
-        except UnicodeDecodeError:
-            raise ImportFailed(f"line {number} is not valid {encoding}: choose the file's encoding "
-                               f"(utf-8 or cp1251)") from None
+def _header_line(stream: BinaryIO, encoding: str) -> str:
+    line = stream.readline(MAX_LINE_BYTES + 1)
+    if len(line) > MAX_LINE_BYTES:
+        raise ImportFailed(f"the header line is longer than {MAX_LINE_BYTES // 1024} KiB")
+    try:
+        return line.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise ImportFailed(f"the header is not valid {encoding}: choose the file's encoding (utf-8 or cp1251)"
+                           ) from None
+
+
+def _record_boundary(buffer: bytes) -> int:
+    """Length of the longest prefix of `buffer` made of whole records (0 if none ends in it)."""
+    end = buffer.rfind(b"\n")
+    if b'"' not in buffer:
+        return end + 1
+    while end >= 0 and buffer.count(b'"', 0, end) % 2:
+        end = buffer.rfind(b"\n", 0, end)
+    return end + 1

@@ -11,6 +11,10 @@ class ImportFailed(ValidationError):
     def __init__(self, message: str, field: str = "file"):
         super().__init__(field, message)
 
+    def __reduce__(self):
+        # Raised in worker processes: travel back with the same message and field.
+        return type(self), (self.message, self.field)
+
 
 class InvalidProfile(ValidationError):
     """Compliance profile rules that do not validate, naming the offending key."""

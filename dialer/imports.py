@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import multiprocessing
 import os
 from collections import deque
@@ -20,14 +19,10 @@ from sqlalchemy.orm import Session
 
 from crm_core.models import CallList, Campaign, ImportRejection, Lead, PhoneNumber
 
-from .csv_source import CsvSource, Layout, open_csv
+from .csv_source import open_csv
 from .errors import ImportFailed
-from .numbers import normalize_batch
+from .numbers import parse_block
 
-CHUNK_ROWS = 5000
-MAX_NAME = 200
-MAX_VALUE = 255
-CONSENT_WORDS = frozenset({"1", "y", "yes", "true", "x", "+", "да", "д"})
 # Below this size starting worker processes costs more than it saves.
 POOL_MIN_BYTES = 2 * 1024 * 1024
 LEAD_COLUMNS = ("list_id", "campaign_id", "row_number", "e164", "kind", "region", "time_zones", "name", "extra",
@@ -59,16 +54,19 @@ def import_call_list(session: Session, stream: BinaryIO, *, campaign: Campaign, 
     )
     session.add(call_list)
     session.flush()
-    store = _ListStore(session, call_list, campaign.id, source.layout, now)
+    store = _ListStore(session, call_list, campaign.id, now)
     if workers is None:
         workers = (os.cpu_count() or 1) if total_bytes >= POOL_MIN_BYTES else 0
-    normalize = partial(normalize_batch, default_region)
-    for chunk, results in _in_order(normalize, _batches(source, CHUNK_ROWS), workers):
-        store.add(chunk, results)
+    parse = partial(parse_block, source.layout, source.encoding, source.delimiter, default_region)
+    done = total_bytes - _remaining(stream, total_bytes)
+    for (_, block), (records, results) in _in_order(parse, source.blocks(), workers):
+        store.add(results, records)
+        done += len(block)
         if progress is not None:
-            progress(min(_position(stream), total_bytes), total_bytes)
+            progress(done, total_bytes)
     if call_list.rows_total == 0:
         raise ImportFailed("the file has no rows below its header")
+    store.link_customers()
     session.flush()
     return call_list
 
@@ -91,56 +89,51 @@ def rejections_csv(session: Session, list_id: int) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-_OWNERS = sa.select(PhoneNumber.e164, PhoneNumber.customer_id).where(
-    PhoneNumber.e164.in_(sa.bindparam("numbers", expanding=True)))
-
-
 class _ListStore:
-    """Turns normalized rows into leads: deduplicates, links known customers, keeps name, consent and extra
-    fields, and writes one chunk at a time."""
+    """Numbers the parsed rows, drops duplicates, writes each block's leads and rejections, and finally links
+    the leads to known customers."""
 
-    def __init__(self, session: Session, call_list: CallList, campaign_id: int, layout: Layout, now: datetime):
-        self.session, self.call_list, self.campaign_id, self.layout = session, call_list, campaign_id, layout
+    def __init__(self, session: Session, call_list: CallList, campaign_id: int, now: datetime):
+        self.session, self.call_list, self.campaign_id = session, call_list, campaign_id
         self.writer = BulkWriter(session)
         consent_type = Lead.__table__.c.consent_at.type.dialect_impl(self.writer.dialect)
         processor = consent_type.bind_processor(self.writer.dialect)
         self.consent_value = processor(now) if processor else now
         self.first_row: dict[int, int] = {}  # E.164 digits -> the row that brought the number first
+        self.rows_before = 1  # the header is row 1
 
-    def add(self, chunk: list[tuple[int, list[str]]], results: list[tuple]) -> None:
-        layout, list_id, leads, rejections = self.layout, self.call_list.id, [], []
-        width, extra_names = len(layout.header), [(i, layout.header[i]) for i in layout.extra]
-        numbers = [r[0] for r in results if r[0] is not None]
-        owners = dict(self.session.execute(_OWNERS, {"numbers": numbers}).all()) if numbers else {}
+    def add(self, results: list[tuple], records: int) -> None:
+        list_id, campaign_id, offset, leads, rejections = (self.call_list.id, self.campaign_id, self.rows_before,
+                                                           [], [])
         duplicates = 0
-        for (row, fields), result in zip(chunk, results):
-            if len(fields) != width:
-                rejections.append((list_id, row, " | ".join(fields)[:MAX_VALUE],
-                                   f"expected {width} columns, found {len(fields)}"))
-                continue
-            e164 = result[0]
+        for position, e164, *rest in results:
+            row = offset + position
             if e164 is None:
-                rejections.append((list_id, row, fields[layout.phone].strip()[:MAX_VALUE], result[1][:MAX_VALUE]))
+                rejections.append((list_id, row, *rest))
                 continue
             first = self.first_row.setdefault(int(e164[1:]), row)
             if first != row:
                 duplicates += 1
                 rejections.append((list_id, row, e164, f"duplicate of row {first}"))
                 continue
-            name = fields[layout.name].strip()[:MAX_NAME] or None if layout.name is not None else None
-            consent = layout.consent is not None and fields[layout.consent].strip().lower() in CONSENT_WORDS
-            extra = {header: fields[i] for i, header in extra_names if fields[i]}
-            leads.append((list_id, self.campaign_id, row, e164, result[1], result[2], result[3], name,
-                          json.dumps(extra, ensure_ascii=False) if extra else None, owners.get(e164),
+            kind, region, zones, name, extra, consent = rest
+            leads.append((list_id, campaign_id, row, e164, kind, region, zones, name, extra, None,
                           self.consent_value if consent else None, "new"))
         self.writer.write(Lead.__tablename__, LEAD_COLUMNS, leads)
         self.writer.write(ImportRejection.__tablename__, REJECTION_COLUMNS, rejections)
+        self.rows_before += records
         c = self.call_list
         c.rows_total += len(results)
         c.leads_count += len(leads)
         c.rejected_count += len(rejections)
         c.duplicates_count += duplicates
-        c.linked_count += sum(1 for lead in leads if lead[9] is not None)
+
+    def link_customers(self) -> None:
+        """Point every lead whose number a customer has at that customer, in one statement for the whole list."""
+        linked = self.session.execute(
+            sa.update(Lead).where(Lead.list_id == self.call_list.id, Lead.e164 == PhoneNumber.e164)
+            .values(customer_id=PhoneNumber.customer_id).execution_options(synchronize_session=False))
+        self.call_list.linked_count = linked.rowcount
 
 
 class BulkWriter:
@@ -166,42 +159,29 @@ class BulkWriter:
             self.connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
-def _in_order(function, batches: Iterable[tuple[list, list]], workers: int) -> Iterator[tuple[list, list]]:
-    """(chunk, function(payload)) for each (chunk, payload), in order; with workers, in that many processes with
-    a bounded number of batches in flight, so memory stays flat however long the file."""
+def _in_order(function, items: Iterable[tuple], workers: int) -> Iterator[tuple[tuple, object]]:
+    """(item, function(*item)) for each item, in order; with workers, in that many processes with a bounded
+    number of items in flight, so memory stays flat however long the file."""
     if not workers:
-        for chunk, payload in batches:
-            yield chunk, function(payload)
+        for item in items:
+            yield item, function(*item)
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         pending = deque()
         try:
-            for chunk, payload in batches:
-                pending.append((chunk, pool.submit(function, payload)))
+            for item in items:
+                pending.append((item, pool.submit(function, *item)))
                 if len(pending) > 2 * workers:
-                    chunk, future = pending.popleft()
-                    yield chunk, future.result()
+                    item, future = pending.popleft()
+                    yield item, future.result()
             while pending:
-                chunk, future = pending.popleft()
-                yield chunk, future.result()
+                item, future = pending.popleft()
+                yield item, future.result()
         except BrokenProcessPool as exc:
-            raise ImportFailed("a worker process died while normalizing numbers; nothing was imported") from exc
+            raise ImportFailed("a worker process died while reading the file; nothing was imported") from exc
         finally:
             for _, future in pending:
                 future.cancel()
-
-
-def _batches(source: CsvSource, size: int) -> Iterator[tuple[list, list[str]]]:
-    """Chunks of rows with the raw phone of each (empty for a row of the wrong width)."""
-    width, phone = len(source.layout.header), source.layout.phone
-    chunk = []
-    for row in source.rows():
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk, [f[phone] if len(f) == width else "" for _, f in chunk]
-            chunk = []
-    if chunk:
-        yield chunk, [f[phone] if len(f) == width else "" for _, f in chunk]
 
 
 def _size(stream: BinaryIO) -> int:
@@ -213,8 +193,8 @@ def _size(stream: BinaryIO) -> int:
         return position
 
 
-def _position(stream: BinaryIO) -> int:
+def _remaining(stream: BinaryIO, total: int) -> int:
     try:
-        return stream.tell()
+        return total - stream.tell()
     except (OSError, ValueError):
-        return 0
+        return total
