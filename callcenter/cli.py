@@ -18,6 +18,7 @@ from crm_core.errors import ValidationError
 from . import ConfigError, create_app
 from .db import database, get_session, upgrade_database
 from .redis_store import get_redis, redis_url, stop_embedded_redis
+from .ivr_cli import ivr_command
 from .sandbox_cli import call_command, sandbox_command
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,7 @@ def main() -> None:
 
 main.add_command(sandbox_command)
 main.add_command(call_command)
+main.add_command(ivr_command)
 
 
 @main.command("demo-data")

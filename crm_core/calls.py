@@ -153,12 +153,6 @@ def _fill_durations(interaction: Interaction) -> None:
             interaction.talk_seconds = max(0, round((interaction.ended_at - interaction.answered_at).total_seconds()))
 
 
-def record_ivr_step(session: Session, interaction: Interaction, step: str, detail: dict | None = None) -> None:
-    """Append a step to the call's IVR path and timeline (the agent's screen-pop shows the path)."""
-    interaction.ivr_path = [*interaction.ivr_path, step]
-    record_event(session, interaction, "ivr", {"step": step, **(detail or {})})
-
-
 def record_event(session: Session, interaction: Interaction, kind: str, detail: dict | None = None) -> None:
     """Add a timestamped step to the call's timeline."""
     interaction.events.append(InteractionEvent(kind=kind, detail=detail or {}))

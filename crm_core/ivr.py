@@ -25,7 +25,7 @@ def caller_profile(session: Session, customer_id: int | None) -> dict | None:
 
 def log_ivr_steps(session: Session, interaction: Interaction, steps: list[tuple[str, dict]]) -> None:
     """Append one webhook's IVR steps to the call's path and timeline in a single write (an IVR answer
-    often runs several steps; `calls.record_ivr_step` writes one at a time). Flushes."""
+    often runs several steps). Flushes."""
     interaction.ivr_path = [*interaction.ivr_path, *(step for step, _ in steps)]
     if steps:
         session.execute(sa.insert(InteractionEvent), [

@@ -10,22 +10,21 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from agent_console.desk import agent_identity
 from crm_core import calls
+from crm_core.ivr import close_ivr_session
 
 from ..console.wiring import current_desk
 from ..db import get_session
 from . import bp
 from .security import twilio_webhook
 from ..urls import webhook_url
+from .ivr import start_ivr
 from .twiml import AGENT_QUEUE, enqueue_for_agent, twiml
 
 log = logging.getLogger(__name__)
 
 # Enqueue results after which an agent has the caller: routing must not forget the call yet.
 DEQUEUED_RESULTS = ("bridged", "bridging-in-process", "redirected", "redirected-from-bridged")
-MENU_PROMPT = {
-    "ru": ("ru-RU", "Здравствуйте! Чтобы поговорить с оператором, нажмите ноль."),
-    "en": ("en-US", "Hello! To speak to an agent, press zero."),
-}
+VOICES = {"ru": "ru-RU", "en": "en-US"}
 QUEUE_PROMPT = {
     "ru": ("ru-RU", "Вы {position}-й в очереди. Пожалуйста, оставайтесь на линии."),
     "en": ("en-US", "You are number {position} in the queue. Please stay on the line."),
@@ -46,39 +45,17 @@ def _call(opener=calls.call_record):
 
 
 def _language(interaction) -> str:
-    return interaction.language if interaction.language in MENU_PROMPT else "ru"
+    return interaction.language if interaction.language in VOICES else "ru"
 
 
 @bp.post("/incoming")
 @twilio_webhook()
 def incoming():
-    """A call arrives: open its interaction and greet the caller with the menu."""
+    """A call arrives: open its interaction and hand the caller to the IVR's default flow."""
     interaction = _call(calls.open_call)
-    response = _menu(_language(interaction))
+    response = start_ivr(interaction)
     get_session().commit()
     return twiml(response)
-
-
-@bp.post("/menu")
-@twilio_webhook()
-def menu():
-    """The caller pressed a key in the menu."""
-    session = get_session()
-    interaction = _call()
-    digits = request.form.get("Digits", "")
-    calls.record_ivr_step(session, interaction, f"menu:{digits or 'timeout'}")
-    session.commit()
-    if digits == "0":
-        return twiml(enqueue_for_agent(VoiceResponse()))
-    return twiml(_menu(_language(interaction)))
-
-
-def _menu(language: str) -> VoiceResponse:
-    voice_language, prompt = MENU_PROMPT[language]
-    response = VoiceResponse()
-    gather = response.gather(num_digits=1, action=webhook_url("voice.menu"), method="POST", timeout=5)
-    gather.say(prompt, language=voice_language)
-    return enqueue_for_agent(response)  # no key pressed: an agent takes the call
 
 
 @bp.post("/outbound")
@@ -178,7 +155,7 @@ def status():
     """A status callback: merge it into the call's interaction (idempotent, order-tolerant)."""
     form = request.form
     session = get_session()
-    calls.apply_status(
+    interaction = calls.apply_status(
         session,
         calls.StatusUpdate(
             call_sid=form["CallSid"], status=form.get("CallStatus", ""),
@@ -189,6 +166,7 @@ def status():
         to_number=form.get("To"), direction=_direction(),
     )
     if form.get("CallStatus") in calls.TERMINAL_STATUSES:
+        close_ivr_session(session, interaction)
         current_desk().call_finished(form["CallSid"])
     session.commit()
     return twiml(VoiceResponse())
@@ -206,10 +184,10 @@ def fallback():
         "code": request.form.get("ErrorCode"), "url": request.form.get("ErrorUrl"),
     })
     session.commit()
-    voice_language, _ = MENU_PROMPT[_language(interaction)]
+    language = _language(interaction)
     response = VoiceResponse()
-    response.say("Извините, произошла ошибка." if voice_language == "ru-RU" else "Sorry, something went wrong.",
-                 language=voice_language)
+    response.say("Извините, произошла ошибка." if language == "ru" else "Sorry, something went wrong.",
+                 language=VOICES[language])
     return twiml(enqueue_for_agent(response))
 
 

@@ -84,6 +84,10 @@ def go_available(page):
     expect(page.get_by_test_id("agent-state")).to_have_text("available")
 
 
+# An unknown caller first chooses Russian (1), then asks for an agent (0).
+UNKNOWN_CALLER_TO_AGENT = [{"press": "1"}, {"press": "0"}]
+
+
 def wait_for_transcript(sandbox, call_sid: str, event: str, timeout: float = 10.0) -> None:
     """Wait until the sandbox's transcript of the call shows `event` ("enqueue", "bridged"...)."""
     deadline = time.monotonic() + timeout
@@ -187,7 +191,7 @@ def test_unknown_caller_becomes_a_new_customer_and_asks_for_a_callback(
     page = log_in(open_page(live_platform.url + "/login"), "olga", PASSWORD)
     go_available(page)
 
-    call_sid = live_platform.sandbox.place_call("+79035550199", live_platform.number, [{"press": "0"}],
+    call_sid = live_platform.sandbox.place_call("+79035550199", live_platform.number, UNKNOWN_CALLER_TO_AGENT,
                                                 patience=LONG_PATIENCE)
     expect(page.get_by_test_id("offer-caller")).to_have_text("Unknown caller")
     expect(page.get_by_test_id("new-customer-phone")).to_have_value("+79035550199")
@@ -252,7 +256,7 @@ def test_supervisor_watches_an_agent_who_links_a_caller_to_a_customer_found_by_o
     expect(floor.get_by_test_id("count-available")).to_contain_text("1")
 
     # The customer calls from a phone the CRM does not know.
-    call_sid = live_platform.sandbox.place_call("+79051234567", live_platform.number, [{"press": "0"}],
+    call_sid = live_platform.sandbox.place_call("+79051234567", live_platform.number, UNKNOWN_CALLER_TO_AGENT,
                                                 patience=LONG_PATIENCE)
     expect(agent_row).to_contain_text("ringing")
     desk.get_by_test_id("customer-search-q").fill("20077")

@@ -23,7 +23,8 @@ def test_caller_is_offered_accepted_connected_and_the_outcome_is_logged(live_pla
 
     offer = desk.inbox.wait_for("offer")
     assert offer["call"]["call_sid"] == call_sid
-    assert offer["call"]["ivr_path"] == ["menu:0"]
+    assert offer["call"]["ivr_path"][-2:] == ["main_menu:0", "agent"]
+    assert offer["call"]["context"]["skill"] == "orders"
     assert offer["history"]["customer"]["display_name"] == "Мария Иванова"
     assert desk.call("accept", {"call_sid": call_sid}, namespace="/desk", timeout=10)["ok"]
 

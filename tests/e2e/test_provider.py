@@ -62,7 +62,8 @@ def test_live_call_can_be_hung_up(live_platform, provider):
 
 
 def test_waiting_caller_is_dequeued_to_new_twiml(live_platform, provider):
-    sid = live_platform.sandbox.place_call("+79035550200", live_platform.number, [{"press": "0"}], patience=600)
+    sid = live_platform.sandbox.place_call("+79035550200", live_platform.number, [{"press": "1"}, {"press": "0"}],
+                                           patience=600)
     _wait_until(lambda: any(e["event"] == "enqueue" for e in live_platform.sandbox.call(sid)["transcript"]))
     provider.dequeue("support", live_platform.url + "/voice/queue/wait")
     _wait_until(lambda: any(e["event"] in ("dequeued", "redirect", "left_queue")

@@ -51,9 +51,9 @@ def test_tampered_parameters_are_refused(app, client):
 
     params = call_params(SID, Digits="1")
     signature = RequestValidator(app.config["TWILIO_AUTH_TOKEN"]).compute_signature(
-        app.config["PUBLIC_BASE_URL"] + "/voice/menu", params)
+        app.config["PUBLIC_BASE_URL"] + "/voice/ivr/input?step=main_menu", params)
     tampered = params | {"Digits": "0"}
-    response = client.post("/voice/menu", data=tampered, headers={"X-Twilio-Signature": signature})
+    response = client.post("/voice/ivr/input?step=main_menu", data=tampered, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 403
 
 
@@ -72,14 +72,15 @@ def test_signature_is_checked_against_the_public_url_behind_a_proxy(make_app, pa
     assert refused.status_code == 403
 
 
-def test_incoming_call_gets_menu_and_exactly_one_interaction(twilio_post, parse_twiml, db_session, make_customer):
+def test_incoming_call_is_greeted_by_the_ivr_and_gets_exactly_one_interaction(twilio_post, parse_twiml, db_session,
+                                                                               make_customer):
     customer = make_customer(phones=("+79123456789",), language="ru")
-    for _ in range(2):  # Twilio may retry the same webhook
-        document = parse_twiml(twilio_post("/voice/incoming", call_params(SID)))
-    gather = document.find("Gather")
-    assert gather.get("action") == "http://127.0.0.1:5000/voice/menu"
-    assert "оператором" in gather.find("Say").text
-    assert document.find("Enqueue").text == "support"
+    document = parse_twiml(twilio_post("/voice/incoming", call_params(SID)))
+    assert document.find("Say").text == "Здравствуйте, Иван!"
+    retried = parse_twiml(twilio_post("/voice/incoming", call_params(SID)))  # Twilio may retry a webhook
+    gather = retried.find("Gather")
+    assert gather.get("action") == "http://127.0.0.1:5000/voice/ivr/input?step=main_menu"
+    assert any("оператором" in say.text for say in gather.findall("Say"))
     [interaction] = interactions(db_session, SID)
     assert (interaction.customer_id, interaction.direction, interaction.from_number) == (
         customer.id, "inbound", "+79123456789")
@@ -88,18 +89,21 @@ def test_incoming_call_gets_menu_and_exactly_one_interaction(twilio_post, parse_
 def test_english_speaking_customer_hears_english(twilio_post, parse_twiml, make_customer):
     make_customer(first_name="John", last_name="Smith", phones=("+14155550100",), language="en")
     document = parse_twiml(twilio_post("/voice/incoming", call_params(SID, from_number="+14155550100")))
-    say = document.find("Gather/Say")
-    assert say.get("language") == "en-US" and "agent" in say.text
+    assert document.find("Say").text == "Hello, John!"
+    assert any("agent" in say.text and say.get("language") == "en-US" for say in document.findall("Gather/Say"))
 
 
-def test_pressing_zero_reaches_the_agent_queue_and_is_on_the_ivr_path(twilio_post, parse_twiml, db_session):
+def test_pressing_zero_reaches_the_agent_queue_and_is_on_the_ivr_path(twilio_post, parse_twiml, db_session,
+                                                                     make_customer):
+    make_customer(phones=("+79123456789",))
     parse_twiml(twilio_post("/voice/incoming", call_params(SID)))
-    document = parse_twiml(twilio_post("/voice/menu", call_params(SID, Digits="0", FinishedOnKey="")))
+    document = parse_twiml(twilio_post("/voice/ivr/input?step=main_menu",
+                                       call_params(SID, Digits="0", FinishedOnKey="")))
     enqueue = document.find("Enqueue")
     assert enqueue.text == "support"
     assert enqueue.get("waitUrl") == "http://127.0.0.1:5000/voice/queue/wait?queue=support"
     [interaction] = interactions(db_session, SID)
-    assert interaction.ivr_path == ["menu:0"]
+    assert interaction.ivr_path[-2:] == ["main_menu:0", "agent"]
 
 
 def test_queue_hold_prompt_tells_the_callers_place_in_line(twilio_post, parse_twiml):
