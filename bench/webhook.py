@@ -8,34 +8,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from uuid import uuid4
 
-import requests
 import sqlalchemy as sa
-from twilio.request_validator import RequestValidator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.load import run_closed_loop, summarize  # noqa: E402
-from callcenter.config import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN  # noqa: E402
+from bench.server import WebServer, sign  # noqa: E402
+from callcenter.config import SANDBOX_ACCOUNT_SID  # noqa: E402
 from crm_core import models, schema  # noqa: E402
 from crm_core.db import make_engine  # noqa: E402
 
 KNOWN_CALLERS = 1000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare_database(url: str) -> None:
@@ -60,14 +49,13 @@ def prepare_database(url: str) -> None:
 
 def signed_requests(base: str, path: str, n: int) -> list[tuple[str, dict, dict]]:
     """n inbound-call webhooks, each a new CallSid from a known caller, signed as Twilio signs them."""
-    validator = RequestValidator(SANDBOX_AUTH_TOKEN)
     out = []
     for i in range(n):
         caller = f"+7916{5000001 + i % KNOWN_CALLERS:07d}"
         form = {"CallSid": "CA" + uuid4().hex, "AccountSid": SANDBOX_ACCOUNT_SID, "From": caller, "To": "+74950000000",
                 "Caller": caller, "Called": "+74950000000", "CallStatus": "ringing", "ApiVersion": "2010-04-01",
                 "Direction": "inbound"}
-        out.append((base + path, form, {"X-Twilio-Signature": validator.compute_signature(base + path, form)}))
+        out.append((base + path, form, sign(base + path, form)))
     return out
 
 
@@ -95,35 +83,20 @@ def main() -> int:
         redis_server.start()
         redis_url = redis_server.connection_url
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, PUBLIC_BASE_URL=base,
-               SECRET_KEY="bench", PYTHONPATH=str(ROOT))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--workers", str(args.workers), "--threads",
-         str(args.threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "bench.webhook_app:app"],
-        env=env, cwd=ROOT,
-    )
     try:
-        for _ in range(100):
-            try:
-                requests.get(base + "/healthz", timeout=1)
-                break
-            except requests.RequestException:
-                time.sleep(0.1)
-        def measure(path: str, n: int):
-            expect = b"<Gather" if path == "/voice/incoming" else b"Hello"
-            return run_closed_loop(signed_requests(base, path, n), args.concurrency, expect=expect)
+        with WebServer("bench.webhook_app:app", database_url=database_url, redis_url=redis_url,
+                       threads=args.threads, workers=args.workers) as server:
+            def measure(path: str, n: int):
+                expect = b"<Gather" if path == "/voice/incoming" else b"Hello"
+                return run_closed_loop(signed_requests(server.url, path, n), args.concurrency, expect=expect)
 
-        measure("/voice/incoming", 200)  # warm-up
-        measure("/bench/bare", 200)
-        bare, incoming = [], []
-        for _ in range(args.rounds):  # interleaved so both see the same machine state
-            bare.append(measure("/bench/bare", args.requests))
-            incoming.append(measure("/voice/incoming", args.requests))
+            measure("/voice/incoming", 200)  # warm-up
+            measure("/bench/bare", 200)
+            bare, incoming = [], []
+            for _ in range(args.rounds):  # interleaved so both see the same machine state
+                bare.append(measure("/bench/bare", args.requests))
+                incoming.append(measure("/voice/incoming", args.requests))
     finally:
-        server.terminate()
-        server.wait()
         if redis_server:
             redis_server.stop()
 
