@@ -49,10 +49,10 @@ def parse_block(layout: Layout, encoding: str, delimiter: str, default_region: s
     position n of the block (1-based, blank records count): (n, e164, kind, region, zones JSON, name,
     extra JSON or None, consent) or, when rejected, (n, None, value, reason).
     Raises ImportFailed naming the line for what makes the whole file unreadable."""
-    lines = block.split(b"\n")
-    for index, line in enumerate(lines):
-        if len(line) >= MAX_LINE_BYTES:
-            raise ImportFailed(f"line {first_line + index} is longer than {MAX_LINE_BYTES // 1024} KiB")
+    lengths = list(map(len, block.split(b"\n")))
+    if max(lengths) >= MAX_LINE_BYTES:
+        index = next(i for i, n in enumerate(lengths) if n >= MAX_LINE_BYTES)
+        raise ImportFailed(f"line {first_line + index} is longer than {MAX_LINE_BYTES // 1024} KiB")
     if b"\0" in block:
         line = first_line + block.count(b"\n", 0, block.index(b"\0"))
         raise ImportFailed(f"line {line} holds a NUL byte: save the file as CSV text (not UTF-16 or .xlsx)")

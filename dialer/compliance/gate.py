@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -83,7 +83,7 @@ class ComplianceGate:
                            allowed=decision.allowed, reasons=[r.as_dict() for r in reasons], decided_at=now)
         self.session.add(row)
         self.session.flush()
-        return Decision(**{**decision.__dict__, "audit_id": row.id})
+        return replace(decision, audit_id=row.id)
 
     def _facts(self, campaign: Campaign, profile: Profile, lead: Lead | None, number: str | None, mode: str,
                attempt_id: int | None, now: datetime) -> DialFacts:
