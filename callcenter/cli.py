@@ -172,9 +172,10 @@ def up_command(demo_customers: int, only: tuple[str, ...]) -> None:
     app = current_app._get_current_object()
     upgrade_database(app)
     session = get_session()
-    if demo_customers and not session.scalar(sa.select(sa.func.count()).select_from(models.Customer)):
+    empty = not session.scalar(sa.select(sa.func.count()).select_from(models.Customer))
+    session.close()  # end the read before the loader writes (SQLite has one writer at a time)
+    if demo_customers and empty:
         _load_demo_data(demo_customers, seed=1)
-    session.close()
 
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
