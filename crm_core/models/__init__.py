@@ -21,3 +21,6 @@ __all__ = [
     "CallList", "Campaign", "ComplianceProfile", "DialAttempt", "DncChange", "DncRegistryEntry", "DncRegistryImport",
     "GateDecision", "ImportRejection", "Lead",
 ]
+from .dialing import ATTEMPT_OUTCOMES, MACHINE_ACTIONS, AttemptOutcome, CampaignDialing, LeadSchedule  # noqa: E402
+
+__all__ += ["ATTEMPT_OUTCOMES", "MACHINE_ACTIONS", "AttemptOutcome", "CampaignDialing", "LeadSchedule"]

@@ -1,0 +1,154 @@
+"""One pacer round: for every running campaign, decide how many calls to launch, pick the due leads, create
+their dial attempts and enqueue one rq job per attempt (job id = attempt id, the idempotency key).
+
+Framework-free: the caller passes the session, the ACD router, an `enqueue(attempt_id)` function and `now`;
+the round commits once at the end so a job never starts before its attempt row exists.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from agent_console.routing import Router
+from crm_core.models import Campaign, CampaignDialing, DialAttempt, Lead
+
+from .compliance.abandon import abandon_rate
+from .pacing import Budget, Floor, LiveStats, Plan, calls_to_launch, cps_room, cps_window
+from .recycle import due_leads, lead_schedule, settle_attempt
+
+log = logging.getLogger(__name__)
+
+STATS_WINDOW = timedelta(minutes=30)
+STATS_SAMPLES = 300
+# An agent this long in wrap-up is counted as about to finish (wrap-up is agent-driven; 20 s is typical).
+FINISHING_AFTER_SECONDS = 10.0
+# An attempt whose job has not claimed it by then is enqueued again (its job was lost with a worker or Redis).
+REENQUEUE_AFTER = timedelta(seconds=60)
+# A claimed attempt with no CallSid and no word from the provider by then is reconciled.
+RECONCILE_AFTER = timedelta(seconds=120)
+
+
+def default_queue(campaign_id: int) -> str:
+    """The ACD queue a campaign's answered calls wait in unless its settings name one."""
+    return f"campaign-{campaign_id}"
+
+
+def campaign_queue(settings: CampaignDialing | None, campaign_id: int) -> str:
+    """The ACD queue of a campaign."""
+    return (settings.queue if settings is not None and settings.queue else None) or default_queue(campaign_id)
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    """What one round did for one campaign."""
+
+    campaign_id: int
+    plan: Plan
+    attempt_ids: tuple[int, ...]
+
+
+def run_round(session: Session, *, router: Router, enqueue: Callable[[int], None], now: datetime,
+              cps: float = 1.0) -> list[RoundResult]:
+    """Launch the calls every running campaign needs now, within the account's calls-per-second cap."""
+    requeue_stale(session, enqueue=enqueue, now=now)
+    campaigns = session.scalars(sa.select(Campaign).where(Campaign.status == "running").order_by(Campaign.id)).all()
+    if not campaigns:
+        return []
+    agents = router.agents()
+    launched = session.scalar(sa.select(sa.func.count()).select_from(DialAttempt)
+                              .where(DialAttempt.created_at > now - timedelta(seconds=cps_window(cps))))
+    room = cps_room(int(launched or 0), cps)
+    results, created = [], []
+    for index, campaign in enumerate(campaigns):
+        # Agents are shared by the running campaigns: each gets an equal slice of the floor.
+        floor = campaign_floor(session, router, campaign, agents, share=(index, len(campaigns)), now=now)
+        plan = calls_to_launch(campaign.mode, floor, live_stats(session, campaign.id, now),
+                               _budget(session, campaign, now), cps_room=room)
+        attempts = [start_attempt(session, campaign, lead, now=now)
+                    for lead in due_leads(session, campaign.id, now, plan.launch)]
+        room -= len(attempts)
+        created.extend(a.id for a in attempts)
+        results.append(RoundResult(campaign.id, plan, tuple(a.id for a in attempts)))
+    session.commit()
+    for attempt_id in created:
+        enqueue(attempt_id)
+    return results
+
+
+def start_attempt(session: Session, campaign: Campaign, lead: Lead, *, now: datetime) -> DialAttempt:
+    """A new dial attempt for a lead (its job places it); the lead is marked as being dialed."""
+    attempt = DialAttempt(campaign_id=campaign.id, lead_id=lead.id, e164=lead.e164, mode=campaign.mode,
+                          status="scheduled", created_at=now)
+    session.add(attempt)
+    lead.status = "dialing"
+    lead_schedule(session, lead).tries += 1
+    session.flush()
+    return attempt
+
+
+def campaign_floor(session: Session, router: Router, campaign: Campaign, agents, *, share: tuple[int, int],
+                   now: datetime) -> Floor:
+    """The agents and calls of a campaign now, from the ACD and the attempts in flight."""
+    index, count = share
+    clock = router.clock()
+    mine = [a for i, a in enumerate(agents) if i % count == index]
+    ready = sum(1 for a in mine if a.state == "available")
+    finishing = sum(1 for a in mine if a.state == "wrap_up" and clock - a.since >= FINISHING_AFTER_SECONDS)
+    talking = sum(1 for a in mine if a.state in ("ringing", "on_call"))
+    in_progress = session.scalar(sa.select(sa.func.count()).select_from(DialAttempt).where(
+        DialAttempt.campaign_id == campaign.id, DialAttempt.status.in_(("scheduled", "dialing")),
+        DialAttempt.answered_at.is_(None)))
+    queue = campaign_queue(session.get(CampaignDialing, campaign.id), campaign.id)
+    return Floor(ready=ready, finishing=finishing, talking=talking, in_progress=int(in_progress or 0),
+                 waiting=len(router.waiting(queue)))
+
+
+def live_stats(session: Session, campaign_id: int, now: datetime) -> LiveStats:
+    """The campaign's answer rate and time to answer over its recent finished dials."""
+    rows = session.execute(
+        sa.select(DialAttempt.answered_by, DialAttempt.placed_at, DialAttempt.answered_at)
+        .where(DialAttempt.campaign_id == campaign_id, DialAttempt.status.in_(("completed", "failed")),
+               DialAttempt.placed_at > now - STATS_WINDOW)
+        .order_by(DialAttempt.placed_at.desc()).limit(STATS_SAMPLES)
+    ).all()
+    if not rows:
+        return LiveStats()
+    humans = [r for r in rows if r.answered_by == "human"]
+    delays = [(r.answered_at - r.placed_at).total_seconds() for r in humans if r.answered_at and r.placed_at]
+    return LiveStats(answer_rate=len(humans) / len(rows), samples=len(rows),
+                     answer_seconds=sum(delays) / len(delays) if delays else LiveStats().answer_seconds)
+
+
+def _budget(session: Session, campaign: Campaign, now: datetime) -> Budget:
+    rate = abandon_rate(session, campaign, now)
+    return Budget(rate=rate.rate, limit=rate.limit)
+
+
+def requeue_stale(session: Session, *, enqueue: Callable[[int], None], now: datetime) -> list[int]:
+    """Enqueue again the attempts no job has claimed for a while (the job id makes this harmless if the first
+    job is merely late: whichever runs second finds the attempt claimed and does nothing)."""
+    stale = session.scalars(sa.select(DialAttempt.id).where(
+        DialAttempt.status == "scheduled", DialAttempt.created_at <= now - REENQUEUE_AFTER)).all()
+    for attempt_id in stale:
+        log.warning("dial attempt %s was never claimed: enqueued again", attempt_id)
+        enqueue(attempt_id)
+    return list(stale)
+
+
+def unconfirmed_attempts(session: Session, now: datetime) -> list[DialAttempt]:
+    """Claimed attempts the provider never confirmed (no CallSid, no callback) within RECONCILE_AFTER."""
+    return list(session.scalars(sa.select(DialAttempt).where(
+        DialAttempt.status == "dialing", DialAttempt.call_sid.is_(None),
+        DialAttempt.placed_at <= now - RECONCILE_AFTER)).all())
+
+
+def mark_lost(session: Session, attempt: DialAttempt, *, now: datetime) -> None:
+    """The attempt was claimed but never became a call: close it; its lead is dialed again under a new id."""
+    attempt.status, attempt.ended_at = "failed", now
+    settle_attempt(session, attempt, "lost", now=now)

@@ -1,0 +1,164 @@
+"""rq jobs of the dialer, and the pacer's round in the app: they take ids, reload rows and commit.
+
+Exactly-once dialing per attempt (the attempt id is the idempotency key):
+1. The job claims the attempt with a conditional UPDATE scheduled -> dialing and commits the claim and the
+   gate's decision BEFORE asking the provider. A retried job, a second copy of the job or a job re-enqueued by
+   the pacer finds the attempt claimed and does nothing: the same attempt is never dialed twice.
+2. Crash window: a worker killed after the provider accepted the call but before the CallSid was committed.
+   Every webhook and status callback of the call carries `?attempt=<id>`, so the call's first callback
+   (`initiated`, within a second) records its CallSid on the attempt. If no callback ever comes, the pacer's
+   reconciliation (`reconcile_unconfirmed`) asks the provider for calls to the number since the claim and adopts
+   one that belongs to no attempt; only when the provider has none is the attempt closed as "lost" and its
+   lead dialed again under a NEW attempt id (the lead is never lost; the attempt is never redialed).
+3. A worker killed before the claim committed leaves the attempt "scheduled": the pacer enqueues it again
+   after REENQUEUE_AFTER.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
+from crm_core import calls
+from crm_core.db import utcnow
+from crm_core.models import Campaign, CampaignDialing, DialAttempt, Lead
+
+from . import engine, recycle
+from .compliance.gate import ComplianceGate
+
+log = logging.getLogger(__name__)
+
+PLACE_ATTEMPT = "dialer.jobs.place_attempt"
+# Machine detection that waits for the greeting's end, so a voicemail starts after the beep.
+MACHINE_DETECTION = "DetectMessageEnd"
+
+
+def job_id(attempt_id: int) -> str:
+    """The rq job id of an attempt: the same attempt always maps to the same job."""
+    return f"dial-attempt-{attempt_id}"
+
+
+def place_attempt(attempt_id: int, now: datetime | None = None) -> str:
+    """Place one dial attempt if nobody has: claim it, ask the gate now, call through the provider."""
+    from callcenter.db import get_session
+    from callcenter.telephony import provider
+    from callcenter.telephony.provider import TelephonyError
+    from callcenter.urls import webhook_url
+
+    session = get_session()
+    now = now or utcnow()
+    claimed = session.execute(
+        sa.update(DialAttempt).where(DialAttempt.id == attempt_id, DialAttempt.status == "scheduled")
+        .values(status="dialing", placed_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        session.rollback()
+        log.info("dial attempt %s already claimed: nothing to do", attempt_id)
+        return "skipped"
+    attempt = session.get(DialAttempt, attempt_id, populate_existing=True)
+    campaign = session.get(Campaign, attempt.campaign_id)
+    lead = session.get(Lead, attempt.lead_id) if attempt.lead_id is not None else None
+    gate = ComplianceGate(session, default_region=current_app.config["DEFAULT_REGION"])
+    decision = gate.check(campaign, now=now, lead=lead, number=None if lead else attempt.e164,
+                          mode=attempt.mode, attempt_id=attempt.id)
+    if not decision.allowed:
+        attempt.status, attempt.placed_at, attempt.ended_at = "failed", None, now
+        recycle.refused(session, attempt, [r.code for r in decision.reasons], now=now)
+        session.commit()
+        log.info("dial attempt %s refused by the gate: %s", attempt_id, [r.code for r in decision.reasons])
+        return "refused"
+    session.commit()  # the claim is durable before the provider hears of the call
+
+    settings = session.get(CampaignDialing, campaign.id)
+    try:
+        placed = provider().place_call(
+            attempt.e164, url=webhook_url("voice.dialer_answered", attempt=attempt.id),
+            status_callback=webhook_url("voice.dialer_status", attempt=attempt.id),
+            caller_id=decision.caller_id, timeout=max(decision.min_ring_seconds, 25),
+            machine_detection=MACHINE_DETECTION,
+        )
+    except TelephonyError as exc:
+        log.error("dial attempt %s: the provider refused the call to %s: %s", attempt_id, attempt.e164, exc)
+        attempt = session.get(DialAttempt, attempt_id, with_for_update=True, populate_existing=True)
+        attempt.status, attempt.ended_at = "failed", now
+        recycle.settle_attempt(session, attempt, "failed", now=now)
+        session.commit()
+        return "failed"
+    attempt = session.get(DialAttempt, attempt_id, with_for_update=True, populate_existing=True)
+    if attempt.call_sid is None:
+        attempt.call_sid = placed.sid
+    calls.open_call(session, call_sid=placed.sid, from_number=decision.caller_id, to_number=attempt.e164,
+                    direction="outbound", default_region=current_app.config["DEFAULT_REGION"], status="queued",
+                    context=call_context(attempt, lead, settings))
+    session.commit()
+    log.info("dial attempt %s placed CallSid=%s", attempt_id, placed.sid)
+    return placed.sid
+
+
+def call_context(attempt: DialAttempt, lead: Lead | None, settings: CampaignDialing | None) -> dict:
+    """What the agent's screen-pop shows of a campaign call: campaign, lead, script, dispositions."""
+    return {
+        "campaign_id": attempt.campaign_id, "attempt_id": attempt.id, "lead_id": attempt.lead_id,
+        "lead_name": lead.name if lead is not None else None,
+        "script": settings.script if settings is not None else None,
+        "dispositions": list(settings.dispositions or []) if settings is not None else [],
+    }
+
+
+def reconcile_unconfirmed(session, telephony, *, now: datetime) -> list[int]:
+    """Settle claimed attempts the provider never confirmed: adopt the provider's call to the number if one
+    exists that no attempt owns, else close the attempt as lost (its lead is dialed again). Flushes."""
+    from crm_core.models import DialAttempt as Attempt
+
+    settled = []
+    for attempt in engine.unconfirmed_attempts(session, now):
+        known = set(session.scalars(sa.select(Attempt.call_sid).where(Attempt.e164 == attempt.e164,
+                                                                      Attempt.call_sid.is_not(None))))
+        orphan = None
+        try:
+            for call in telephony.client.calls.list(to=attempt.e164, limit=20):
+                if call.sid not in known:
+                    orphan = call.sid
+                    break
+        except Exception:  # the provider cannot tell: try again next round rather than guess
+            log.exception("could not list calls to reconcile dial attempt %s", attempt.id)
+            continue
+        if orphan is not None:
+            log.warning("dial attempt %s adopts CallSid=%s found at the provider", attempt.id, orphan)
+            attempt.call_sid = orphan
+        else:
+            log.warning("dial attempt %s never reached the provider: closed as lost", attempt.id)
+            engine.mark_lost(session, attempt, now=now)
+        settled.append(attempt.id)
+    session.flush()
+    return settled
+
+
+def enqueue_attempt(queue):
+    """An `enqueue(attempt_id)` for the engine that puts place_attempt on an rq queue under the attempt's id."""
+
+    def enqueue(attempt_id: int) -> None:
+        queue.enqueue(PLACE_ATTEMPT, attempt_id, job_id=job_id(attempt_id), result_ttl=600, failure_ttl=86400)
+
+    return enqueue
+
+
+def pace_campaigns(now: datetime | None = None) -> list:
+    """One pacer round in the app: reconcile, then launch what every running campaign needs."""
+    from rq import Queue
+
+    from callcenter.console.wiring import current_router
+    from callcenter.db import get_session
+    from callcenter.redis_store import get_redis
+    from callcenter.telephony import provider
+
+    now = now or utcnow()
+    session = get_session()
+    reconcile_unconfirmed(session, provider(), now=now)
+    session.commit()
+    queue = Queue(current_app.config.get("DIALER_QUEUE", "default"), connection=get_redis())
+    return engine.run_round(session, router=current_router(), enqueue=enqueue_attempt(queue), now=now,
+                            cps=float(current_app.config.get("DIALER_CALLS_PER_SECOND", 1.0)))
