@@ -43,11 +43,18 @@ def job_id(attempt_id: int) -> str:
 
 def place_attempt(attempt_id: int, now: datetime | None = None) -> str:
     """Place one dial attempt if nobody has: claim it, ask the gate now, call through the provider."""
+    from callcenter.db import close_session
+
+    try:
+        return _place_attempt(attempt_id, now)
+    finally:
+        close_session()  # each job its own session: a failed job leaves nothing behind for the next
+
+
+def _place_attempt(attempt_id: int, now: datetime | None) -> str:
     from callcenter.db import get_session
     from callcenter.telephony import provider
     from callcenter.telephony.provider import TelephonyError
-    from callcenter.urls import webhook_url
-
     session = get_session()
     now = now or utcnow()
     claimed = session.execute(
@@ -96,6 +103,12 @@ def place_attempt(attempt_id: int, now: datetime | None = None) -> str:
     session.commit()
     log.info("dial attempt %s placed CallSid=%s", attempt_id, placed.sid)
     return placed.sid
+
+
+def webhook_url(endpoint: str, **values) -> str:
+    """PUBLIC_BASE_URL + the endpoint's path, built without a request (jobs run in an app context only)."""
+    path = current_app.url_map.bind("", script_name="/").build(endpoint, values)
+    return current_app.config["PUBLIC_BASE_URL"] + path
 
 
 def call_context(attempt: DialAttempt, lead: Lead | None, settings: CampaignDialing | None) -> dict:

@@ -1,0 +1,56 @@
+"""Dialing fixtures: a campaign that may call at any hour, its leads, and a worker in the app's context."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+# Register the campaign-call webhooks until callcenter/voice/__init__.py imports them.
+import callcenter.voice.dialer_routes  # noqa: F401
+from crm_core import models
+from dialer.compliance import seed_shipped_profiles
+
+_names = itertools.count(1)
+
+
+@pytest.fixture
+def make_dialing_campaign():
+    """Create a running campaign (profile RU but calling at any hour) with dialing settings; returns it."""
+
+    def make(session, *, mode="progressive", **settings):
+        seed_shipped_profiles(session)
+        base = session.query(models.ComplianceProfile).filter_by(code="RU").one()
+        code = f"T{next(_names)}"
+        rules = dict(base.rules)
+        rules["window"] = dict(rules["window"]) | {"hours": [["00:00", "23:59"]]}
+        profile = models.ComplianceProfile(code=code, name=f"test {code}", rules=rules)
+        session.add(profile)
+        session.flush()
+        campaign = models.Campaign(name=f"Dialing {code}", profile_id=profile.id, purpose="service", mode=mode,
+                                   caller_id="+74950000000", status="running")
+        session.add(campaign)
+        session.flush()
+        session.add(models.CampaignDialing(campaign_id=campaign.id, **({"recycle_rules": {}, "dispositions": [],
+                                                                        "language": "en-US"} | settings)))
+        session.flush()
+        return campaign
+
+    return make
+
+
+@pytest.fixture
+def add_leads():
+    """Add leads (Moscow time zone) to a campaign in one list; returns them in order."""
+
+    def add(session, campaign, numbers):
+        call_list = models.CallList(campaign_id=campaign.id, name=f"list {next(_names)}", source="file")
+        session.add(call_list)
+        session.flush()
+        leads = [models.Lead(list_id=call_list.id, campaign_id=campaign.id, e164=n, kind="mobile", region="RU",
+                             time_zones=["Europe/Moscow"], name=f"Lead {i}") for i, n in enumerate(numbers)]
+        session.add_all(leads)
+        session.flush()
+        return leads
+
+    return add
