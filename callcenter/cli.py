@@ -137,9 +137,12 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
 @click.option("--interval", default=0.5, show_default=True, help="Seconds between two rounds.")
 @with_appcontext
 def pacer_command(interval: float) -> None:
-    """Run the periodic duties: expire unanswered offers and sign out agents whose consoles vanished."""
+    """Run the periodic duties: expire unanswered offers, sign out agents whose consoles vanished, and pace
+    the running campaigns (dial jobs go to the rq workers)."""
     import signal
     import threading
+
+    from dialer.jobs import pace_campaigns
 
     from .console.wiring import current_desk
     from .db import close_session
@@ -152,6 +155,7 @@ def pacer_command(interval: float) -> None:
         try:
             current_desk().sweep()
             get_session().commit()
+            pace_campaigns()
         except Exception:  # one bad round must not stop the floor; the next round retries
             log.exception("pacer round failed")
         finally:

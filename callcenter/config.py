@@ -58,6 +58,10 @@ class Config:
     OFFER_TIMEOUT_SECONDS: int = 15
     # Seconds without any open console before an agent is made unavailable.
     AGENT_DISCONNECT_GRACE_SECONDS: int = 30
+    # Outbound calls per second the Twilio account allows (Twilio queues the excess; the pacer stays under it).
+    DIALER_CALLS_PER_SECOND: float = 1.0
+    # The rq queue dial jobs go to.
+    DIALER_QUEUE: str = "default"
     # Port of the web process (used by `callcenter up`).
     PORT: int = 5000
     # Port of the local Twilio sandbox (used by `callcenter up` and `callcenter sandbox`).
@@ -72,11 +76,11 @@ class Config:
             raw = overrides[f.name] if f.name in overrides else environ.get(f.name)
             if raw is None or raw == "":
                 continue
-            if f.type == "int":
+            if f.type in ("int", "float"):
                 try:
-                    raw = int(raw)
+                    raw = int(raw) if f.type == "int" else float(raw)
                 except (TypeError, ValueError):
-                    raise ConfigError(f.name, f"must be a whole number, got {raw!r}") from None
+                    raise ConfigError(f.name, f"must be a number, got {raw!r}") from None
             values[f.name] = raw
         unknown = set(overrides) - {f.name for f in fields(cls)}
         if unknown:

@@ -6,8 +6,6 @@ import itertools
 
 import pytest
 
-# Register the campaign-call webhooks until callcenter/voice/__init__.py imports them.
-import callcenter.voice.dialer_routes  # noqa: F401
 from crm_core import models
 from dialer.compliance import seed_shipped_profiles
 
