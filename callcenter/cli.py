@@ -55,7 +55,7 @@ def demo_data_command(customers: int, seed: int) -> None:
 
 
 def _load_demo_data(customers: int, seed: int) -> None:
-    from crm_core.demo_data import load_demo_data
+    from crm_core.demo_data import DatabaseNotEmpty, load_demo_data
 
     with click.progressbar(length=customers, label="demo customers", file=sys.stderr) as bar:
         last = 0
@@ -65,10 +65,13 @@ def _load_demo_data(customers: int, seed: int) -> None:
             bar.update(done - last)
             last = done
 
-        summary = load_demo_data(
-            database().engine, customers=customers, seed=seed,
-            default_region=current_app.config["DEFAULT_REGION"], progress=progress,
-        )
+        try:
+            summary = load_demo_data(
+                database().engine, customers=customers, seed=seed,
+                default_region=current_app.config["DEFAULT_REGION"], progress=progress,
+            )
+        except (DatabaseNotEmpty, ValidationError) as exc:
+            raise click.ClickException(str(exc)) from exc
     click.echo(
         f"loaded {summary.customers} customers, {summary.orders} orders, {summary.interactions} interactions, "
         f"{summary.tickets} tickets, {summary.tasks} tasks"

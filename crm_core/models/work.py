@@ -55,4 +55,6 @@ class Task(Base):
     __table_args__ = (
         sa.Index("ix_tasks_customer_status", "customer_id", "status"),
         sa.Index("ix_tasks_status_due", "status", "due_at"),
+        # Callback de-duplication looks tasks up by their source call; ON DELETE SET NULL needs it too.
+        sa.Index("ix_tasks_source_interaction_id", "source_interaction_id"),
     )
