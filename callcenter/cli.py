@@ -18,6 +18,7 @@ from crm_core.errors import ValidationError
 from . import ConfigError, create_app
 from .db import database, get_session, upgrade_database
 from .redis_store import get_redis, redis_url, stop_embedded_redis
+from .dialer_cli import campaigns_cli, dnc_cli, gate_cli, lists_cli
 from .ivr_cli import ivr_command
 from .sandbox_cli import call_command, sandbox_command
 
@@ -43,6 +44,8 @@ def main() -> None:
 main.add_command(sandbox_command)
 main.add_command(call_command)
 main.add_command(ivr_command)
+for dialer_group in (campaigns_cli, lists_cli, dnc_cli, gate_cli):
+    main.add_command(dialer_group)
 
 
 @main.command("demo-data")

@@ -7,9 +7,6 @@ from datetime import date, datetime
 
 import pytest
 
-# Register the dialer's routes and pages until callcenter/api/__init__.py and console/__init__.py import them.
-import callcenter.api.lists  # noqa: F401
-import callcenter.console.supervisor  # noqa: F401
 from crm_core import models
 from crm_core.users import issue_api_token
 from crm_core.phones import normalize_phone
