@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.load import percentile  # noqa: E402
-from bench.webhook import free_port  # noqa: E402
+from bench.server import WebServer  # noqa: E402
 from callcenter import create_app  # noqa: E402
 from callcenter.config import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN  # noqa: E402
 from crm_core import models, schema  # noqa: E402
@@ -119,27 +118,17 @@ def main() -> int:
     import redis
 
     redis.Redis.from_url(args.redis_url).flushdb()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=args.redis_url, PUBLIC_BASE_URL=base,
-               SECRET_KEY=SECRET, PYTHONPATH=str(ROOT), OFFER_TIMEOUT_SECONDS="600",
-               SOCKETIO_MESSAGE_QUEUE=os.environ.get("SOCKETIO_MESSAGE_QUEUE", ""))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--workers", "1", "--threads",
-         str(args.agents + 56), "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "bench.screenpop_app:app"],
-        env=env, cwd=ROOT)
+    web = WebServer("bench.screenpop_app:app", database_url=database_url, redis_url=args.redis_url,
+                    threads=args.agents + 56, extra_env={
+                        "SECRET_KEY": SECRET, "OFFER_TIMEOUT_SECONDS": "600",
+                        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE", "")})
+    base = web.url
     signer = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "SOCKETIO_MESSAGE_QUEUE": "off"},
                         environ={})
     serializer = signer.session_interface.get_signing_serializer(signer)
     validator = RequestValidator(SANDBOX_AUTH_TOKEN)
     http = requests.Session()
-    try:
-        for _ in range(200):
-            try:
-                if http.get(base + "/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
+    with web:
         agents = Agents(base, {a: serializer.dumps({"_user_id": str(a), "_fresh": True}) for a in agent_ids})
         agents.go_available()
 
@@ -174,9 +163,6 @@ def main() -> int:
             real.append(one_call(phones[(50 + i) % len(phones)]))
             bare.append(one_emit(payload, agent_ids[i % len(agent_ids)]))
         agents.close()
-    finally:
-        server.terminate()
-        server.wait()
 
     def stats(values):
         return {"p50_ms": percentile(values, 50) * 1000, "p99_ms": percentile(values, 99) * 1000}

@@ -32,7 +32,8 @@ class WebServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, PUBLIC_BASE_URL=self.url,
-                   SECRET_KEY="bench", PYTHONPATH=str(ROOT), **(extra_env or {}))
+                   SECRET_KEY="bench", PYTHONPATH=str(ROOT))
+        env.update(extra_env or {})
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--workers", str(workers), "--threads",
              str(threads), "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", app_module],
