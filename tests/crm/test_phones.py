@@ -1,6 +1,8 @@
 """Phone numbers in the formats callers really use normalize to one E.164 form."""
 
+import phonenumbers
 import pytest
+from phonenumbers import timezone as pn_timezone
 
 from crm_core.errors import InvalidPhoneNumber
 from crm_core.phones import normalize_phone
@@ -36,3 +38,19 @@ def test_unusable_numbers_are_refused_with_a_reason(raw):
         normalize_phone(raw, "RU")
     assert error.value.field == "phone"
     assert error.value.message
+
+
+@pytest.mark.parametrize("raw, region", [
+    ("+1 212 555 0123", "US"), ("+1 907 555 0123", "US"), ("+1 800 555 0199", "US"), ("+1 416 555 0123", "CA"),
+    ("8 912 345 67 89", "RU"), ("+7 423 222 33 44", "RU"), ("+7 800 555 35 35", "RU"), ("+44 7911 123456", "GB"),
+    ("+44 20 7946 0018", "GB"), ("+33 6 12 34 56 78", "FR"), ("+33 1 42 68 53 00", "FR"), ("+49 30 901820", "DE"),
+    ("+49 1512 3456789", "DE"), ("+61 2 9374 4000", "AU"), ("+55 11 91234 5678", "BR"),
+])
+def test_classification_agrees_with_phonenumbers_own_answers(raw, region):
+    """The one-pass classification gives what phonenumbers' separate calls give."""
+    phone = normalize_phone(raw, region)
+    parsed = phonenumbers.parse(raw, region)
+    assert phonenumbers.is_valid_number(parsed)
+    assert phone.number_type == phonenumbers.number_type(parsed)
+    assert phone.region == phonenumbers.region_code_for_number(parsed)
+    assert phone.time_zones == tuple(z for z in pn_timezone.time_zones_for_number(parsed) if z != "Etc/Unknown")
