@@ -2,8 +2,8 @@
 (`dialer.pacing.calls_to_launch`), progressive against predictive (and a fixed ratio for reference), with the
 reference figures of shared/reference/dialer.md. Ratios are against progressive measured in the same run.
 
-    python bench/pacing.py                       # 20 and 50 agents, seeds 1-3
-    python bench/pacing.py --agents 20 --seeds 1 --hours 2 --json
+    python bench/dialer_sim.py                       # 20 and 50 agents, seeds 1-3
+    python bench/dialer_sim.py --agents 20 --seeds 1 --hours 2 --json
 
 Inputs: human 25%, machine 20% (3 s detection after answer), busy 5% (5 s), no answer 50% (25 s); answer delay
 uniform 3-20 s; talk exponential mean 150 s; wrap-up 20 s; an answered person not with an agent within 2 s is
