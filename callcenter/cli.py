@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -14,6 +15,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from crm_core import models
 from crm_core.errors import ValidationError
+from dialer.engine import RECONCILE_AFTER
 
 from . import ConfigError, create_app
 from .db import database, get_session, upgrade_database
@@ -141,8 +143,12 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
 
 @main.command("pacer")
 @click.option("--interval", default=0.5, show_default=True, help="Seconds between two rounds.")
+@click.option("--reconcile-after", type=click.FloatRange(min=1), show_default=True,
+              default=RECONCILE_AFTER.total_seconds(),
+              help="Seconds a claimed dial may go without word from the provider before it is settled (found at "
+                   "the provider, or closed as lost and its lead dialed again).")
 @with_appcontext
-def pacer_command(interval: float) -> None:
+def pacer_command(interval: float, reconcile_after: float) -> None:
     """Run the periodic duties: expire unanswered offers, sign out agents whose consoles vanished, and pace
     the running campaigns (dial jobs go to the rq workers)."""
     import signal
@@ -161,7 +167,7 @@ def pacer_command(interval: float) -> None:
         try:
             current_desk().sweep()
             get_session().commit()
-            pace_campaigns()
+            pace_campaigns(reconcile_after=timedelta(seconds=reconcile_after))
         except Exception:  # one bad round must not stop the floor; the next round retries
             log.exception("pacer round failed")
         finally:

@@ -30,7 +30,8 @@ STATS_SAMPLES = 300
 FINISHING_AFTER_SECONDS = 10.0
 # An attempt whose job has not claimed it by then is enqueued again (its job was lost with a worker or Redis).
 REENQUEUE_AFTER = timedelta(seconds=60)
-# A claimed attempt with no CallSid and no word from the provider by then is reconciled.
+# A claimed attempt with no CallSid and no word from the provider by then is reconciled. Keep it well above the
+# provider's HTTP timeout (10 s): a live worker must have given up on its request before we look.
 RECONCILE_AFTER = timedelta(seconds=120)
 
 
@@ -141,14 +142,15 @@ def requeue_stale(session: Session, *, enqueue: Callable[[int], None], now: date
     return list(stale)
 
 
-def unconfirmed_attempts(session: Session, now: datetime) -> list[DialAttempt]:
-    """Claimed attempts the provider never confirmed (no CallSid, no callback) within RECONCILE_AFTER."""
+def unconfirmed_attempts(session: Session, now: datetime, *, after: timedelta = RECONCILE_AFTER) -> list[DialAttempt]:
+    """Claimed attempts the provider never confirmed (no CallSid, no callback) within `after`."""
     return list(session.scalars(sa.select(DialAttempt).where(
         DialAttempt.status == "dialing", DialAttempt.call_sid.is_(None),
-        DialAttempt.placed_at <= now - RECONCILE_AFTER)).all())
+        DialAttempt.placed_at <= now - after)).all())
 
 
 def mark_lost(session: Session, attempt: DialAttempt, *, now: datetime) -> None:
-    """The attempt was claimed but never became a call: close it; its lead is dialed again under a new id."""
-    attempt.status, attempt.ended_at = "failed", now
+    """The attempt was claimed but never became a call: close it (not counted as placed by the gate's limits
+    or the abandon rate); its lead is dialed again under a new id."""
+    attempt.status, attempt.placed_at, attempt.ended_at = "failed", None, now
     settle_attempt(session, attempt, "lost", now=now)

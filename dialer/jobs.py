@@ -9,7 +9,8 @@ Exactly-once dialing per attempt (the attempt id is the idempotency key):
    (`initiated`, within a second) records its CallSid on the attempt. If no callback ever comes, the pacer's
    reconciliation (`reconcile_unconfirmed`) asks the provider for calls to the number since the claim and adopts
    one that belongs to no attempt; only when the provider has none is the attempt closed as "lost" and its
-   lead dialed again under a NEW attempt id (the lead is never lost; the attempt is never redialed).
+   lead dialed again under a NEW attempt id (the lead is never lost; the attempt is never redialed). A create
+   request that timed out is left to the same reconciliation: the provider may or may not have the call.
 3. A worker killed before the claim committed leaves the attempt "scheduled": the pacer enqueues it again
    after REENQUEUE_AFTER.
 """
@@ -17,7 +18,7 @@ Exactly-once dialing per attempt (the attempt id is the idempotency key):
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -77,9 +78,10 @@ def _place_attempt(attempt_id: int, now: datetime | None) -> str:
         session.commit()
         log.info("dial attempt %s refused by the gate: %s", attempt_id, [r.code for r in decision.reasons])
         return "refused"
-    session.commit()  # the claim is durable before the provider hears of the call
-
     settings = session.get(CampaignDialing, campaign.id)
+    # The claim is durable before the provider hears of the call, and no transaction stays open while we wait
+    # for the provider (on SQLite an open transaction is the database's one write lock).
+    session.commit()
     try:
         placed = provider().place_call(
             attempt.e164, url=webhook_url("voice.dialer_answered", attempt=attempt.id),
@@ -121,13 +123,15 @@ def call_context(attempt: DialAttempt, lead: Lead | None, settings: CampaignDial
     }
 
 
-def reconcile_unconfirmed(session, telephony, *, now: datetime) -> list[int]:
-    """Settle claimed attempts the provider never confirmed: adopt the provider's call to the number if one
-    exists that no attempt owns, else close the attempt as lost (its lead is dialed again). Flushes."""
+def reconcile_unconfirmed(session, telephony, *, now: datetime,
+                          after: timedelta = engine.RECONCILE_AFTER) -> list[int]:
+    """Settle attempts claimed over `after` ago that the provider never confirmed: adopt the provider's call to
+    the number if one exists that no attempt owns, else close the attempt as lost (its lead is dialed again).
+    Flushes."""
     from crm_core.models import DialAttempt as Attempt
 
     settled = []
-    for attempt in engine.unconfirmed_attempts(session, now):
+    for attempt in engine.unconfirmed_attempts(session, now, after=after):
         known = set(session.scalars(sa.select(Attempt.call_sid).where(Attempt.e164 == attempt.e164,
                                                                       Attempt.call_sid.is_not(None))))
         orphan = None
@@ -159,7 +163,7 @@ def enqueue_attempt(queue):
     return enqueue
 
 
-def pace_campaigns(now: datetime | None = None) -> list:
+def pace_campaigns(now: datetime | None = None, *, reconcile_after: timedelta = engine.RECONCILE_AFTER) -> list:
     """One pacer round in the app: reconcile, then launch what every running campaign needs."""
     from rq import Queue
 
@@ -170,7 +174,7 @@ def pace_campaigns(now: datetime | None = None) -> list:
 
     now = now or utcnow()
     session = get_session()
-    reconcile_unconfirmed(session, provider(), now=now)
+    reconcile_unconfirmed(session, provider(), now=now, after=reconcile_after)
     session.commit()
     queue = Queue(current_app.config.get("DIALER_QUEUE", "default"), connection=get_redis())
     return engine.run_round(session, router=current_router(), enqueue=enqueue_attempt(queue), now=now,

@@ -90,8 +90,9 @@ def settle_attempt(session: Session, attempt: DialAttempt, outcome: str, *, now:
         schedule.callback = False
         if outcome == "human":
             lead.status, schedule.next_at = "done", None
-        elif outcome == "lost":  # never known to ring: dial again under a new attempt right away
+        elif outcome == "lost":  # never reached the provider: not a try; dial again under a new attempt now
             lead.status, schedule.next_at, action = "scheduled", now, "retry"
+            schedule.tries = max(0, schedule.tries - 1)
         else:
             settings = session.get(CampaignDialing, attempt.campaign_id)
             when = next_try(outcome, schedule.tries, parse_rules(settings.recycle_rules if settings else None), now)

@@ -1,13 +1,18 @@
-"""Dialing fixtures: a campaign that may call at any hour, its leads, and a worker in the app's context."""
+"""Dialing fixtures: a campaign that may call at any hour, its leads, and platform processes (workers, pacer)."""
 
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from crm_core import models
 from dialer.compliance import seed_shipped_profiles
+from tests.conftest import TEST_SECRET
 
 _names = itertools.count(1)
 
@@ -52,3 +57,27 @@ def add_leads():
         return leads
 
     return add
+
+
+CALLCENTER = str(Path(sys.executable).with_name("callcenter"))
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def platform_process(live_platform, database_url, redis_url):
+    """Start a `callcenter` command (worker, pacer: the Procfile's processes) as its own process on the live
+    platform's stores; returns the Popen. Every process still running is killed after the test."""
+    started = []
+
+    def start(*command, **settings):
+        env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, SECRET_KEY=TEST_SECRET,
+                   PUBLIC_BASE_URL=live_platform.url, TWILIO_API_BASE_URL=live_platform.sandbox_url) | settings
+        process = subprocess.Popen([CALLCENTER, *command], env=env, cwd=PROJECT_ROOT)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
