@@ -19,7 +19,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..db import UTCDateTime, utcnow
+from ..db import utcnow
 from ..models import AgentStateChange, Interaction, InteractionEvent, User
 from . import formulas
 from .filters import ReportFilter
@@ -61,21 +61,25 @@ def state_seconds(session: Session, report: ReportFilter, *, now: datetime | Non
     now = now or utcnow()
     period_start, period_end = report.start.timestamp(), min(report.end, now).timestamp()
     changes = AgentStateChange
-    # The state each agent was in when the period began: their last change at or before its start.
+    # Where each agent's history must be read from: their last change at or before the period's start (the
+    # state they were in), found per agent on the (user_id, started_at) index.
     since = (sa.select(sa.func.max(changes.started_at))
              .where(changes.user_id == User.id, changes.started_at <= report.start).scalar_subquery())
-    agents = sa.select(User.id.label("user_id"), since.label("since"))
+    agents = sa.select(User.id, since)
     if report.agent_id is not None:
         agents = agents.where(User.id == report.agent_id)
-    agents = agents.cte("agents")
+    # One index range per agent (OR-ed: PostgreSQL scans them as a bitmap); a join on these bounds would be
+    # planned as a scan of every change before the period's end.
+    histories = [sa.and_(changes.user_id == agent_id, changes.started_at >= (opened or report.start))
+                 for agent_id, opened in session.execute(agents)]
+    if not histories:
+        return {}
     began = epoch_seconds(changes.started_at)
     spans = (
         sa.select(changes.user_id, changes.state, began.label("began"),
                   sa.func.lead(began).over(partition_by=changes.user_id,
                                            order_by=(changes.started_at, changes.id)).label("ended"))
-        .join(agents, agents.c.user_id == changes.user_id)
-        .where(changes.started_at >= sa.func.coalesce(agents.c.since, sa.literal(report.start, UTCDateTime())),
-               changes.started_at < min(report.end, now))
+        .where(sa.or_(*histories), changes.started_at < min(report.end, now))
         .subquery("spans")
     )
     ended = sa.func.coalesce(spans.c.ended, period_end)
