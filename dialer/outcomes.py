@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from crm_core.dnc import add_do_not_call
-from crm_core.models import AttemptOutcome, DialAttempt
+from crm_core.models import AttemptOutcome, Campaign, DialAttempt
 
+from .compliance.profiles import load_profile
 from .recycle import settle_attempt
 
 FAILED_STATUSES = ("busy", "failed", "no-answer", "canceled")
@@ -45,6 +46,13 @@ def answered(session: Session, attempt: DialAttempt, answered_by: str | None, *,
     attempt.answered_by = attempt.answered_by or verdict
     session.flush()
     return attempt.answered_by
+
+
+def connect_window_seconds(session: Session, attempt: DialAttempt) -> int:
+    """Seconds a person who answered may wait for an agent before the call is abandoned: the campaign's
+    compliance profile says (2 s under 47 CFR 64.1200 and Ofcom)."""
+    profile_id = session.scalar(sa.select(Campaign.profile_id).where(Campaign.id == attempt.campaign_id))
+    return load_profile(session, profile_id).abandon.connect_within_seconds
 
 
 def connected(session: Session, attempt: DialAttempt, *, now: datetime) -> None:

@@ -1,5 +1,5 @@
 """Webhooks of outbound campaign calls (`/voice/dialer/...?attempt=<id>`): answered by a person (to an agent
-within the abandon window, else the safe-harbor message with an opt-out) or by a machine (voicemail or hang
+within the profile's connect window, else the safe-harbor message with an opt-out) or by a machine (voicemail or hang
 up), and the status callbacks that close the attempt and recycle its lead."""
 
 from __future__ import annotations
@@ -22,9 +22,6 @@ from .routes import DEQUEUED_RESULTS, _int, _rfc2822
 from .security import twilio_webhook
 from .twiml import twiml
 
-# A person not connected to a live agent within this many seconds of answering is abandoned (47 CFR 64.1200,
-# Ofcom): the timer runs on the call's own clock (Twilio's QueueTime), not ours.
-ABANDON_SECONDS = 2
 OPT_OUT_KEY = "1"
 SAFE_HARBOR = ("This call was made on behalf of {business}. We are sorry we could not connect you. "
                "To call us back, dial {number}. To stop further calls, press 1 now.")
@@ -78,18 +75,20 @@ def dialer_answered():
 @bp.post("/dialer/wait")
 @twilio_webhook(on_error="hangup")
 def dialer_wait():
-    """While the person waits: offer the call to an agent, and leave the queue once the window is over."""
+    """While the person waits: offer the call to an agent, and leave the queue once the profile's connect window
+    is over. The timer runs on the call's own clock (Twilio's QueueTime), not ours."""
     session, response = get_session(), VoiceResponse()
     attempt = _attempt()
     waited = _int(request.form.get("QueueTime")) or 0
-    if attempt is None or waited >= ABANDON_SECONDS or attempt.abandoned:
+    window = outcomes.connect_window_seconds(session, attempt) if attempt is not None else 0
+    if attempt is None or waited >= window or attempt.abandoned:
         response.leave()
         return twiml(response)
     interaction = _interaction(attempt)
     current_desk().call_waiting(interaction, campaign_queue(session.get(CampaignDialing, attempt.campaign_id),
                                                             attempt.campaign_id))
     session.commit()
-    response.pause(length=ABANDON_SECONDS - waited)
+    response.pause(length=window - waited)
     return twiml(response)
 
 

@@ -19,14 +19,16 @@ _names = itertools.count(1)
 
 @pytest.fixture
 def make_dialing_campaign():
-    """Create a running campaign (profile RU but calling at any hour) with dialing settings; returns it."""
+    """Create a running campaign (profile RU but calling at any hour, `abandon` rules overridden) with dialing
+    settings; returns it."""
 
-    def make(session, *, mode="progressive", **settings):
+    def make(session, *, mode="progressive", abandon=None, **settings):
         seed_shipped_profiles(session)
         base = session.query(models.ComplianceProfile).filter_by(code="RU").one()
         code = f"T{next(_names)}"
         rules = dict(base.rules)
         rules["window"] = dict(rules["window"]) | {"hours": [["00:00", "23:59"]]}
+        rules["abandon"] = dict(rules["abandon"]) | (abandon or {})
         profile = models.ComplianceProfile(code=code, name=f"test {code}", rules=rules)
         session.add(profile)
         session.flush()
