@@ -7,7 +7,7 @@ from .campaigns import abandon_by_day, agent_report as campaign_agent_report, li
 from .erlang import agents_needed
 from .export import report_csv
 from .filters import INTERVAL_MINUTES, ReportFilter
-from .funnel import sales_funnel
+from .funnel import sales_forecast, sales_funnel
 from .ivr import asked_order_statuses, ivr_exit_steps, ivr_summary
 from .queues import queue_report
 from .staffing import measured_aht, staffing_plan
@@ -15,5 +15,5 @@ from .staffing import measured_aht, staffing_plan
 __all__ = [
     "INTERVAL_MINUTES", "ReportFilter", "abandon_by_day", "agent_dispositions", "agent_performance", "agents_needed",
     "asked_order_statuses", "campaign_agent_report", "ivr_exit_steps", "ivr_summary", "list_report", "measured_aht",
-    "queue_report", "report_csv", "sales_funnel", "staffing_plan",
+    "queue_report", "report_csv", "sales_forecast", "sales_funnel", "staffing_plan",
 ]

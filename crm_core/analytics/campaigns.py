@@ -6,7 +6,7 @@ the call's interaction (same CallSid) for the agent who took it and the disposit
 attempt answered by a person: AMD said human and the agent did not find a machine. A conversion is a contact
 whose disposition is a success (`Disposition.is_success`, the admins' own list).
 
-The abandon rate is the compliance gate's (dialer.compliance.abandon), computed over each UTC day and over
+The abandon rate is the compliance gate's (dialer.compliance.abandon), computed over each day (in the center's time zone) and over
 the 30 days ending with it, with the campaign profile's AMD adjustment and limit: the report shows exactly
 what the gate enforced, never a look-alike.
 """
@@ -14,7 +14,8 @@ what the gate enforced, never a look-alike.
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from dialer.compliance.abandon import abandon_rate
 from dialer.compliance.profiles import Profile, load_profile
 
-from ..errors import NotFound
+from ..errors import NotFound, ValidationError
 from ..models import CallList, Campaign, DialAttempt, Disposition, Interaction, Lead, User
 from . import formulas
 from .filters import ReportFilter
@@ -61,19 +62,26 @@ def agent_report(session: Session, report: ReportFilter) -> list[dict]:
     return sorted(rows, key=lambda row: (row["agent"] is None, row["agent"] or "", row["agent_id"] or 0))
 
 
-def abandon_by_day(session: Session, campaign_id: int, report: ReportFilter) -> list[dict]:
-    """The campaign's abandon rate for each UTC day of the period, and over the 30 days ending that day,
-    against its profile's limit (the gate's own computation, windows (day start, day end])."""
-    campaign = session.get(Campaign, campaign_id)
+def abandon_by_day(session: Session, report: ReportFilter, *, time_zone: str = "UTC") -> list[dict]:
+    """The abandon rate of the report's campaign for each day of the period (days of `time_zone`, the center's),
+    and over the 30 days ending that day, against its profile's limit: the gate's own computation, over the
+    windows (day start, day end]."""
+    if report.campaign_id is None:
+        raise ValidationError("campaign", "the abandon rate is per campaign: choose one")
+    campaign = session.get(Campaign, report.campaign_id)
     if campaign is None:
-        raise NotFound("campaign", campaign_id)
+        raise NotFound("campaign", report.campaign_id)
+    zone = ZoneInfo(time_zone)
     profile = load_profile(session, campaign.profile_id)
-    daily, rolling = _with_window(profile, 24), _with_window(profile, 24 * ROLLING_DAYS)
+    rolling = _with_window(profile, 24 * ROLLING_DAYS)
     rows = []
-    day = report.start.astimezone(timezone.utc).date()
-    while datetime.combine(day, time(), timezone.utc) < report.end:
-        day_end = datetime.combine(day + timedelta(days=1), time(), timezone.utc)
-        today, last_30 = abandon_rate(session, campaign, day_end, daily), abandon_rate(session, campaign, day_end, rolling)
+    day = report.start.astimezone(zone).date()
+    while datetime.combine(day, time(), zone) < report.end:
+        day_start, day_end = datetime.combine(day, time(), zone), datetime.combine(day + timedelta(days=1), time(), zone)
+        # A day of a daylight-saving change lasts 23 or 25 hours.
+        hours = round((day_end - day_start).total_seconds() / 3600)
+        today = abandon_rate(session, campaign, day_end, _with_window(profile, hours))
+        last_30 = abandon_rate(session, campaign, day_end, rolling)
         rows.append({"day": day, "live_agent": today.live_agent, "drops": today.drops, "am_agent": today.am_agent,
                      "abandon_rate": today.rate, "abandon_rate_30_days": last_30.rate, "limit": today.limit,
                      "over_limit": today.exceeded})

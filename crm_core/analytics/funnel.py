@@ -49,3 +49,11 @@ def sales_funnel(session: Session, report: ReportFilter) -> list[dict]:
                      "of_conversations": formulas.ratio(calls, counts[0])})
         previous = calls
     return rows
+
+
+def sales_forecast(session: Session, history: ReportFilter, planned_conversations: int) -> list[dict]:
+    """What `planned_conversations` should yield at each stage if they convert as the `history` period did
+    (the same filters: an agent's, a queue's or a campaign's own rates); None at stages history never reached."""
+    return [{"stage": row["stage"],
+             "expected": None if row["of_conversations"] is None else planned_conversations * row["of_conversations"]}
+            for row in sales_funnel(session, history)]

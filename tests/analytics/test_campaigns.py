@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from crm_core.errors import ValidationError
+
 from crm_core.analytics import ReportFilter, abandon_by_day, campaign_agent_report, list_report
 
 from .conftest import at
@@ -40,7 +42,7 @@ def test_conversion_by_agent_with_a_row_for_contacts_nobody_took(db_session, flo
 
 
 def test_abandon_rate_per_day_and_over_30_days_is_the_gates(db_session, floor):
-    rows = abandon_by_day(db_session, floor.campaign_id, ReportFilter(*TWO_DAYS))
+    rows = abandon_by_day(db_session, ReportFilter(*TWO_DAYS, campaign_id=floor.campaign_id))
     tuesday, wednesday = rows
     # 06-02: live calls with an agent a2 a5 (a6 was a machine), one drop a4: 1 / (2 + 1). RU: no AMD adjustment.
     assert (tuesday["day"].isoformat(), tuesday["live_agent"], tuesday["drops"], tuesday["am_agent"]) == (
@@ -51,3 +53,18 @@ def test_abandon_rate_per_day_and_over_30_days_is_the_gates(db_session, floor):
     # 06-03: a8 alone; over 30 days: 3 live, 1 drop.
     assert (wednesday["abandon_rate"], wednesday["over_limit"]) == (0, False)
     assert wednesday["abandon_rate_30_days"] == pytest.approx(1 / 4)
+
+
+def test_days_follow_the_center_time_zone(db_session, floor):
+    # Vladivostok is UTC+10: its 06-02 is 06-01 14:00 - 06-02 14:00 UTC (a1 to a5: live a2 a5, drop a4),
+    # its 06-03 is 06-02 14:00 - 06-03 14:00 UTC (a6 at 15:00 was a machine, a8 live).
+    first, second = abandon_by_day(db_session, ReportFilter(at(1, 14, 0), at(3, 14, 0), campaign_id=floor.campaign_id),
+                                   time_zone="Asia/Vladivostok")
+    assert (first["day"].isoformat(), first["live_agent"], first["drops"]) == ("2026-06-02", 2, 1)
+    assert (second["day"].isoformat(), second["live_agent"], second["drops"], second["am_agent"]) == (
+        "2026-06-03", 1, 0, 1)
+
+
+def test_the_abandon_rate_needs_a_campaign(db_session, floor):
+    with pytest.raises(ValidationError):
+        abandon_by_day(db_session, ReportFilter(*TWO_DAYS))
