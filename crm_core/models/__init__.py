@@ -24,3 +24,7 @@ __all__ = [
 from .dialing import ATTEMPT_OUTCOMES, MACHINE_ACTIONS, AttemptOutcome, CampaignDialing, LeadSchedule  # noqa: E402
 
 __all__ += ["ATTEMPT_OUTCOMES", "MACHINE_ACTIONS", "AttemptOutcome", "CampaignDialing", "LeadSchedule"]
+from .segments import Segment  # noqa: E402
+from .offers import OFFER_RESPONSES, Offer, OfferResponse  # noqa: E402
+
+__all__ += ["OFFER_RESPONSES", "Offer", "OfferResponse", "Segment"]
