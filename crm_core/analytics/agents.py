@@ -5,8 +5,8 @@ Where the numbers come from:
   (`Interaction.agent_id`, set when the agent accepts and again at wrap-up);
 - time in each state: `AgentStateChange` rows (a state lasts until the agent's next change), clipped to the
   period, so a state entered before the period counts from its start; the current state counts until `now`;
-- hold: interaction events `hold` .. `resume` (or the end of the call). The console does not record hold yet:
-  until it writes those events, hold is 0 and all on-call time is talk;
+- hold: interaction events `held` .. `resumed` (or the end of the call), which the desk records when the agent
+  holds and resumes (the agent stays on_call meanwhile); calls before hold existed simply have none;
 - talk = time on_call - hold, since the agent stays on_call while the caller is on hold.
 Time in state is the period's, calls are those started in it: only a call straddling the period's edge is
 split differently, which a day's or a month's report does not see.
@@ -25,7 +25,7 @@ from . import formulas
 from .filters import ReportFilter
 from .sql import clamp, epoch_seconds
 
-HOLD_EVENT, RESUME_EVENT = "hold", "resume"
+HOLD_EVENT, RESUME_EVENT = "held", "resumed"
 BUSY_STATES = ("on_call", "wrap_up")
 IDLE_STATES = ("available", "ringing")
 
@@ -91,8 +91,8 @@ def state_seconds(session: Session, report: ReportFilter, *, now: datetime | Non
 
 
 def hold_seconds(session: Session, report: ReportFilter) -> dict:
-    """{agent_id: seconds} callers spent on hold in the agent's calls started in the period: from each `hold`
-    event to the next `resume` (or `hold`) event of the call, or to the call's end."""
+    """{agent_id: seconds} callers spent on hold in the agent's calls started in the period: from each `held`
+    event to the next `resumed` (or `held`) event of the call, or to the call's end."""
     events = InteractionEvent
     at = epoch_seconds(events.occurred_at)
     marks = (

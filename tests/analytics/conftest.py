@@ -124,8 +124,8 @@ def floor(db_session, make_user, make_customer, make_order) -> Floor:
                 occurred_at=started + timedelta(seconds=60 * (n + 1))))
         built.calls[name] = call
     hold = built.calls["call2"]
-    hold.events.append(models.InteractionEvent(kind="hold", detail={}, occurred_at=at(1, 9, 33)))
-    hold.events.append(models.InteractionEvent(kind="resume", detail={}, occurred_at=at(1, 9, 35)))
+    hold.events.append(models.InteractionEvent(kind="held", detail={}, occurred_at=at(1, 9, 33)))
+    hold.events.append(models.InteractionEvent(kind="resumed", detail={}, occurred_at=at(1, 9, 35)))
     for name, started, outcome, path, status in IVR_ONLY_CALLS:
         built.calls[name] = _call(db_session, name, started=started, ended=started + timedelta(minutes=1),
                                   ivr_outcome=outcome, ivr_path=path, order_status=status)
