@@ -6,9 +6,9 @@ the call's interaction (same CallSid) for the agent who took it and the disposit
 attempt answered by a person: AMD said human and the agent did not find a machine. A conversion is a contact
 whose disposition is a success (`Disposition.is_success`, the admins' own list).
 
-The abandon rate is the compliance gate's (dialer.compliance.abandon), computed over each day (in the center's time zone) and over
-the 30 days ending with it, with the campaign profile's AMD adjustment and limit: the report shows exactly
-what the gate enforced, never a look-alike.
+The abandon rate is the compliance gate's (dialer.compliance.abandon), computed over each day (in the
+center's time zone) and over the 30 days ending with it, with the campaign profile's AMD adjustment and
+limit: the report shows exactly what the gate enforced, never a look-alike.
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ def agent_report(session: Session, report: ReportFilter) -> list[dict]:
     """One row per agent who took campaign calls in the period (and one with agent None for contacts no agent
     took: abandoned): contacts, conversions and conversion rate."""
     attempts = _attempt_totals(session, report, Interaction.agent_id)
-    names = dict(session.execute(sa.select(User.id, User.full_name).where(User.id.in_(set(attempts) - {None}))).all())
+    agent_ids = set(attempts) - {None}
+    names = dict(session.execute(sa.select(User.id, User.full_name).where(User.id.in_(agent_ids))).all())
     rows = [{"agent_id": agent_id, "agent": names.get(agent_id), **_rates(totals)}
             for agent_id, totals in attempts.items()]
     return sorted(rows, key=lambda row: (row["agent"] is None, row["agent"] or "", row["agent_id"] or 0))
@@ -77,7 +78,8 @@ def abandon_by_day(session: Session, report: ReportFilter, *, time_zone: str = "
     rows = []
     day = report.start.astimezone(zone).date()
     while datetime.combine(day, time(), zone) < report.end:
-        day_start, day_end = datetime.combine(day, time(), zone), datetime.combine(day + timedelta(days=1), time(), zone)
+        day_start = datetime.combine(day, time(), zone)
+        day_end = datetime.combine(day + timedelta(days=1), time(), zone)
         # A day of a daylight-saving change lasts 23 or 25 hours.
         hours = round((day_end - day_start).total_seconds() / 3600)
         today = abandon_rate(session, campaign, day_end, _with_window(profile, hours))

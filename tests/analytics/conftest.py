@@ -61,7 +61,8 @@ QUEUED_CALLS = [
 
 # IVR sessions that never reached a queue: (name, started, outcome, path, status of the order looked up).
 IVR_ONLY_CALLS = [
-    ("call10", at(1, 9, 5), "contained", ["identify", "main_menu", "track", "tell_status", "after_answer"], "in_transit"),
+    ("call10", at(1, 9, 5), "contained", ["identify", "main_menu", "track", "tell_status", "after_answer"],
+     "in_transit"),
     ("call11", at(1, 9, 6), "contained", ["identify", "main_menu", "track", "tell_delivered", "after_answer"],
      "delivered"),
     ("call12", at(1, 9, 7), "abandoned", ["identify", "main_menu"], None),

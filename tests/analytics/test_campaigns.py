@@ -14,7 +14,8 @@ TWO_DAYS = (at(2, 0, 0), at(4, 0, 0))
 
 
 def test_penetration_contact_and_conversion_by_list(db_session, floor):
-    rows = {row["list"]: row for row in list_report(db_session, ReportFilter(*TWO_DAYS, campaign_id=floor.campaign_id))}
+    report = ReportFilter(*TWO_DAYS, campaign_id=floor.campaign_id)
+    rows = {row["list"]: row for row in list_report(db_session, report)}
     l1, l2 = rows["L1"], rows["L2"]
     # L1: leads a b c d; attempts a1 a2 a3 a4 a8 on a, b, c; contacts a2 a4 a8 (a3 was a machine); sales a2 a8.
     assert (l1["leads"], l1["attempts_placed"], l1["leads_attempted"], l1["contacts"], l1["conversions"]) == (
@@ -58,8 +59,8 @@ def test_abandon_rate_per_day_and_over_30_days_is_the_gates(db_session, floor):
 def test_days_follow_the_center_time_zone(db_session, floor):
     # Vladivostok is UTC+10: its 06-02 is 06-01 14:00 - 06-02 14:00 UTC (a1 to a5: live a2 a5, drop a4),
     # its 06-03 is 06-02 14:00 - 06-03 14:00 UTC (a6 at 15:00 was a machine, a8 live).
-    first, second = abandon_by_day(db_session, ReportFilter(at(1, 14, 0), at(3, 14, 0), campaign_id=floor.campaign_id),
-                                   time_zone="Asia/Vladivostok")
+    local_days = ReportFilter(at(1, 14, 0), at(3, 14, 0), campaign_id=floor.campaign_id)
+    first, second = abandon_by_day(db_session, local_days, time_zone="Asia/Vladivostok")
     assert (first["day"].isoformat(), first["live_agent"], first["drops"]) == ("2026-06-02", 2, 1)
     assert (second["day"].isoformat(), second["live_agent"], second["drops"], second["am_agent"]) == (
         "2026-06-03", 1, 0, 1)
