@@ -1,43 +1,40 @@
-"""Call lists built from a customer segment (ordered lately, not contacted lately, a segment tag), and list reports."""
+"""Call lists built from a customer segment (a saved one, or quick criteria: ordered lately, not contacted
+lately, a segment tag), and list reports."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from crm_core.errors import InvalidPhoneNumber, NotFound, ValidationError
-from crm_core.models import CallList, Campaign, Customer, Interaction, Lead, Order, PhoneNumber
+from crm_core.models import CallList, Campaign, Customer, Lead, PhoneNumber, Segment
 from crm_core.phones import normalize_phone
-
-MAX_DAYS = 3650
+from crm_core.segments import MAX_DAYS, parse_conditions, where_clause
 
 
 def build_list_from_segment(session: Session, campaign: Campaign, *, name: str, default_region: str, now: datetime,
                             ordered_within_days: int | None = None, not_contacted_days: int | None = None,
-                            segment: str | None = None, created_by: int | None = None) -> CallList:
-    """A list of the primary numbers of customers who ordered in the last N days, were not contacted in the
-    last M days and/or carry a segment tag. Consent is the customer's own, read by the gate. Flushes."""
+                            segment: str | None = None, saved_segment: Segment | None = None,
+                            created_by: int | None = None) -> CallList:
+    """A list of the primary numbers of the customers of a saved segment who also meet the quick criteria
+    given (ordered in the last N days, not contacted in the last M days, carry a segment tag). Consent is the
+    customer's own, read by the gate. Flushes."""
     criteria = {"ordered_within_days": _days("ordered_within_days", ordered_within_days),
                 "not_contacted_days": _days("not_contacted_days", not_contacted_days),
                 "segment": (segment or "").strip() or None}
-    if not any(v is not None for v in criteria.values()):
-        raise ValidationError("segment", "give at least one criterion: ordered_within_days, not_contacted_days "
-                                         "or segment")
-    query = sa.select(PhoneNumber.e164, PhoneNumber.customer_id, Customer.first_name, Customer.last_name,
-                      Customer.company_name).join(Customer).where(PhoneNumber.id == _primary_phone_id())
-    if criteria["ordered_within_days"] is not None:
-        since = now - timedelta(days=criteria["ordered_within_days"])
-        query = query.where(sa.exists().where(Order.customer_id == Customer.id, Order.placed_at >= since))
-    if criteria["not_contacted_days"] is not None:
-        since = now - timedelta(days=criteria["not_contacted_days"])
-        query = query.where(~sa.exists().where(Interaction.customer_id == Customer.id,
-                                               Interaction.started_at >= since))
-    if criteria["segment"] is not None:
-        query = query.where(Customer.segment == criteria["segment"])
+    conditions = _criteria_as_conditions(**criteria) + (list(saved_segment.conditions) if saved_segment else [])
+    if not conditions:
+        raise ValidationError("segment", "give a saved segment or at least one criterion: ordered_within_days, "
+                                         "not_contacted_days or segment")
+    query = (sa.select(PhoneNumber.e164, PhoneNumber.customer_id, Customer.first_name, Customer.last_name,
+                       Customer.company_name).join(Customer)
+             .where(PhoneNumber.id == _primary_phone_id(), where_clause(parse_conditions(conditions), now)))
+    saved = {"saved_segment_id": saved_segment.id, "saved_segment": saved_segment.name} if saved_segment else {}
     call_list = CallList(campaign_id=campaign.id, name=(name or "segment")[:200], source="segment",
-                         settings=criteria, created_by=created_by, created_at=now)
+                         settings={**criteria, **saved, "conditions": conditions}, created_by=created_by,
+                         created_at=now)
     session.add(call_list)
     session.flush()
     for e164, customer_id, first, last, company in session.execute(query.order_by(PhoneNumber.customer_id)):
@@ -54,6 +51,19 @@ def build_list_from_segment(session: Session, campaign: Campaign, *, name: str, 
     call_list.linked_count = call_list.leads_count
     session.flush()
     return call_list
+
+
+def _criteria_as_conditions(*, ordered_within_days: int | None, not_contacted_days: int | None,
+                            segment: str | None) -> list[dict]:
+    """The quick criteria written as segment conditions, so that one compiler decides who matches."""
+    conditions = []
+    if ordered_within_days is not None:
+        conditions.append({"condition": "orders", "days": ordered_within_days, "at_least": 1})
+    if not_contacted_days is not None:
+        conditions.append({"condition": "contacts", "days": not_contacted_days, "at_most": 0})
+    if segment is not None:
+        conditions.append({"condition": "segment_tag", "is": segment})
+    return conditions
 
 
 def list_report(session: Session, list_id: int) -> dict:
