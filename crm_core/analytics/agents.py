@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
+from ..errors import ValidationError
 from ..models import AgentStateChange, Interaction, InteractionEvent, User
 from . import formulas
 from .filters import ReportFilter
@@ -31,7 +32,12 @@ IDLE_STATES = ("available", "ringing")
 
 
 def agent_performance(session: Session, report: ReportFilter, *, now: datetime | None = None) -> list[dict]:
-    """One row per agent with calls or logged time in the period, by agent name."""
+    """One row per agent with calls or logged time in the period, by agent name.
+
+    Not per queue: an agent's time in state cannot be split between the queues they serve, so a queue filter
+    would divide all their talk time by some of their calls."""
+    if report.queue is not None:
+        raise ValidationError("queue", "agent performance covers all of an agent's calls; filter by agent")
     seconds = state_seconds(session, report, now=now)
     handled = _calls_handled(session, report)
     held = hold_seconds(session, report)

@@ -6,6 +6,7 @@ import pytest
 
 from crm_core.analytics import ReportFilter, agent_dispositions, agent_performance
 from crm_core.analytics.agents import state_seconds
+from crm_core.errors import ValidationError
 
 from .conftest import HOUR_END, HOUR_START, NOW, at
 
@@ -55,7 +56,15 @@ def test_filtering_by_agent_keeps_only_that_agent(db_session, floor):
     assert [row["agent"] for row in rows] == ["Boris"]
 
 
+def test_agent_performance_refuses_a_queue_filter_it_cannot_honour(db_session, floor):
+    with pytest.raises(ValidationError):
+        agent_performance(db_session, ReportFilter(HOUR_START, HOUR_END, queue="support"), now=NOW)
+
+
 def test_dispositions_per_agent(db_session, floor):
     rows = agent_dispositions(db_session, HOUR)
     assert [(row["agent"], row["disposition"], row["calls"]) for row in rows] == [
         ("Anna", "resolved", 1), ("Anna", "sale", 1), ("Boris", "not_interested", 1), ("Boris", "sale", 1)]
+    support = agent_dispositions(db_session, ReportFilter(HOUR_START, HOUR_END, queue="support"))
+    assert [(row["agent"], row["disposition"]) for row in support] == [
+        ("Anna", "resolved"), ("Anna", "sale"), ("Boris", "not_interested")]
