@@ -3,7 +3,6 @@ KPI formulas they share (formulas.py, each written once) and Erlang C staffing. 
 takes a session and a ReportFilter."""
 
 from .agents import agent_dispositions, agent_performance
-from .campaigns import abandon_by_day, agent_report as campaign_agent_report, list_report
 from .erlang import agents_needed
 from .export import report_csv
 from .filters import INTERVAL_MINUTES, ReportFilter
@@ -13,7 +12,7 @@ from .queues import queue_report
 from .staffing import measured_aht, staffing_plan
 
 __all__ = [
-    "INTERVAL_MINUTES", "ReportFilter", "abandon_by_day", "agent_dispositions", "agent_performance", "agents_needed",
-    "asked_order_statuses", "campaign_agent_report", "ivr_exit_steps", "ivr_summary", "list_report", "measured_aht",
+    "INTERVAL_MINUTES", "ReportFilter", "agent_dispositions", "agent_performance", "agents_needed",
+    "asked_order_statuses", "ivr_exit_steps", "ivr_summary", "measured_aht",
     "queue_report", "report_csv", "sales_forecast", "sales_funnel", "staffing_plan",
 ]

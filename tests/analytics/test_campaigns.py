@@ -6,7 +6,8 @@ import pytest
 
 from crm_core.errors import ValidationError
 
-from crm_core.analytics import ReportFilter, abandon_by_day, campaign_agent_report, list_report
+from crm_core.analytics import ReportFilter
+from dialer.reports import abandon_by_day, campaign_agent_report, campaign_list_report
 
 from .conftest import at
 
@@ -15,7 +16,7 @@ TWO_DAYS = (at(2, 0, 0), at(4, 0, 0))
 
 def test_penetration_contact_and_conversion_by_list(db_session, floor):
     report = ReportFilter(*TWO_DAYS, campaign_id=floor.campaign_id)
-    rows = {row["list"]: row for row in list_report(db_session, report)}
+    rows = {row["list"]: row for row in campaign_list_report(db_session, report)}
     l1, l2 = rows["L1"], rows["L2"]
     # L1: leads a b c d; attempts a1 a2 a3 a4 a8 on a, b, c; contacts a2 a4 a8 (a3 was a machine); sales a2 a8.
     assert (l1["leads"], l1["attempts_placed"], l1["leads_attempted"], l1["contacts"], l1["conversions"]) == (
@@ -31,7 +32,7 @@ def test_penetration_contact_and_conversion_by_list(db_session, floor):
 
 
 def test_a_period_and_list_filter_narrow_the_attempts(db_session, floor):
-    [l1] = list_report(db_session, ReportFilter(at(3, 0, 0), at(4, 0, 0), list_id=floor.lists["L1"]))
+    [l1] = campaign_list_report(db_session, ReportFilter(at(3, 0, 0), at(4, 0, 0), list_id=floor.lists["L1"]))
     assert (l1["attempts_placed"], l1["leads_attempted"], l1["contacts"], l1["conversions"]) == (1, 1, 1, 1)
     assert l1["list_penetration"] == pytest.approx(1 / 4)
 

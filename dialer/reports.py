@@ -6,7 +6,7 @@ the call's interaction (same CallSid) for the agent who took it and the disposit
 attempt answered by a person: AMD said human and the agent did not find a machine. A conversion is a contact
 whose disposition is a success (`Disposition.is_success`, the admins' own list).
 
-The abandon rate is the compliance gate's (dialer.compliance.abandon), computed over each day (in the
+The abandon rate is the compliance gate's (`compliance.abandon`), computed over each day (in the
 center's time zone) and over the 30 days ending with it, with the campaign profile's AMD adjustment and
 limit: the report shows exactly what the gate enforced, never a look-alike.
 """
@@ -20,19 +20,19 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from dialer.compliance.abandon import abandon_rate
-from dialer.compliance.profiles import Profile, load_profile
+from crm_core.analytics import formulas
+from crm_core.analytics.filters import ReportFilter
+from crm_core.analytics.sql import count_where
+from crm_core.errors import NotFound, ValidationError
+from crm_core.models import CallList, Campaign, DialAttempt, Disposition, Interaction, Lead, User
 
-from ..errors import NotFound, ValidationError
-from ..models import CallList, Campaign, DialAttempt, Disposition, Interaction, Lead, User
-from . import formulas
-from .filters import ReportFilter
-from .sql import count_where
+from .compliance.abandon import abandon_rate
+from .compliance.profiles import Profile, load_profile
 
 ROLLING_DAYS = 30
 
 
-def list_report(session: Session, report: ReportFilter) -> list[dict]:
+def campaign_list_report(session: Session, report: ReportFilter) -> list[dict]:
     """One row per call list (of the filtered campaign or list): leads, penetration, attempts per lead,
     contact and conversion rates over the attempts placed in the period."""
     attempts = _attempt_totals(session, report, Lead.list_id)
@@ -52,7 +52,7 @@ def list_report(session: Session, report: ReportFilter) -> list[dict]:
     return rows
 
 
-def agent_report(session: Session, report: ReportFilter) -> list[dict]:
+def campaign_agent_report(session: Session, report: ReportFilter) -> list[dict]:
     """One row per agent who took campaign calls in the period (and one with agent None for contacts no agent
     took: abandoned): contacts, conversions and conversion rate."""
     attempts = _attempt_totals(session, report, Interaction.agent_id)
