@@ -39,6 +39,7 @@ form.addEventListener("submit", (event) => {
 fileInput.addEventListener("change", () => offerColumns());
 form.elements.encoding.addEventListener("change", () => offerColumns());
 form.elements.delimiter.addEventListener("change", () => offerColumns());
+form.dataset.enhanced = "true"; // from here on the upload shows live progress (a click before posts plainly)
 
 async function upload() {
   const data = new FormData(form); // carries the form's CSRF token

@@ -67,6 +67,7 @@ def test_supervisor_uploads_a_list_watches_its_progress_and_reads_the_report(
     campaign_form.get_by_role("button", name="Create").click()
 
     form = page.get_by_test_id("upload-form")
+    expect(form).to_have_attribute("data-enhanced", "true")  # the page's script is ready
     form.get_by_label("Campaign").select_option(label="Осенняя распродажа (RU, service)")
     # Without a mapping the import finds no phone column: the reason shows in place and nothing is imported.
     form.get_by_label("File", exact=True).set_input_files(call_list_file)
