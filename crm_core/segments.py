@@ -7,6 +7,16 @@ PostgreSQL answers with semi- and anti-joins and hash aggregates over a million 
 loop, in Python or in SQL). For one customer (`examine`) each condition is measured by an indexed correlated
 subquery, so the caller also gets the figures that decided it: the offers' reasons are made of them.
 Windows ("in the last N days") count back from the `now` given.
+
+The conditions (`days` is optional: without it, all time; bounds are `at_least` and/or `at_most`):
+  profile       segment_tag, language, time_zone, customer_kind: is = "x" or in = ["x", "y"]
+                consent: to = "calls" | "marketing" | "recording", given = true (default) or false
+                birthday_month: is = 1..12 or "current" (the month of now)
+  orders        orders: days, bounds, status = "delayed" or a list (the order's current status)
+                orders_total: currency = "RUB", days, bounds in whole units (roubles, dollars)
+                late_deliveries: days, bounds (delivered after the promised date, or past it undelivered)
+  interactions  contacts: days, bounds, channel = "voice"..., direction = "inbound" | "outbound"
+                last_disposition: is / in (the outcome of the latest interaction that has one)
 """
 
 from __future__ import annotations
@@ -70,6 +80,11 @@ class Condition:
 
     kind: str = ""
 
+    @classmethod
+    def read(cls, fields: _Fields) -> Condition:
+        """The condition from its fields, validated (raises _Refused)."""
+        raise NotImplementedError
+
     def figure(self, now: datetime) -> sa.ColumnElement:
         """The customer's value this condition looks at, correlated to the customers table."""
         raise NotImplementedError
@@ -124,6 +139,8 @@ class _ProfileValue(Condition):
 
 @dataclass(frozen=True)
 class SegmentTag(_ProfileValue):
+    """The customer carries one of these segment tags (vip, regular...)."""
+
     kind = "segment_tag"
     column = Customer.__table__.c.segment
     label = "segment"
@@ -131,6 +148,8 @@ class SegmentTag(_ProfileValue):
 
 @dataclass(frozen=True)
 class Language(_ProfileValue):
+    """The customer speaks one of these languages."""
+
     kind = "language"
     column = Customer.__table__.c.language
     label = "speaks"
@@ -139,6 +158,8 @@ class Language(_ProfileValue):
 
 @dataclass(frozen=True)
 class CustomerKind(_ProfileValue):
+    """The customer is a person, or a company."""
+
     kind = "customer_kind"
     column = Customer.__table__.c.kind
     label = "a"
@@ -147,6 +168,8 @@ class CustomerKind(_ProfileValue):
 
 @dataclass(frozen=True)
 class TimeZone(_ProfileValue):
+    """The customer lives in one of these IANA time zones."""
+
     kind = "time_zone"
     column = Customer.__table__.c.time_zone
     label = "time zone"
