@@ -122,6 +122,6 @@ function decode(bytes, encoding) {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes, { stream: true });
   } catch {
-    return encoding === "utf-8" ? new TextDecoder("utf-8").decode(bytes) : new TextDecoder("windows-1251").decode(bytes);
+    return new TextDecoder(encoding === "utf-8" ? "utf-8" : "windows-1251").decode(bytes);
   }
 }

@@ -215,7 +215,7 @@ def profiles_page(error: str | None = None, status: int = 200, edited: str | Non
     session.commit()
     profiles = session.scalars(sa.select(ComplianceProfile).order_by(ComplianceProfile.code)).all()
     rules_text = {p.code: json.dumps(p.rules, indent=2, ensure_ascii=False) for p in profiles}
-    if edited is not None:
+    if edited in rules_text:
         rules_text[edited] = request.form.get("rules", "")
     return _page("profiles.html", status, profiles=profiles, campaigns=_campaigns(), error=error,
                  is_admin=current_user.role == "admin", rules_text=rules_text, edited=edited, form=request.form)
@@ -236,6 +236,7 @@ def save_profile_page(code: str):
 
 
 def _save_profile(code: str, *, new: bool):
+    """Validate and store the posted rules under `code`; a new code must not be taken yet."""
     if current_user.role != "admin":
         return profiles_page(error="only admins define compliance profiles", status=403)
     session = get_session()

@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from callcenter.console.supervisor import UploadProgress
 from crm_core.models import CallList
+from dialer.imports import ImportProgress
 from tests.console.conftest import desk_client, login_as, received  # noqa: F401  (fixtures)
 
 UPLOAD_ID = "0f3a9c2e7d5b4a1c"
@@ -61,6 +63,17 @@ def test_supervisor_on_the_floor_hears_an_upload_advance_to_its_end(desk_client,
     rows = [e["rows_imported"] + e["rows_rejected"] for e in events]
     assert rows == sorted(rows) and 0 < rows[0] < 6000
     assert (events[-1]["rows_imported"], events[-1]["rows_rejected"]) == (5940, 60)
+
+
+def test_a_long_import_sends_about_one_event_per_percent(desk_client, make_user):
+    floor = desk_client(make_user("supervisor"), namespace="/floor")
+    total = 1_000_000
+    report = UploadProgress(UPLOAD_ID)
+    for block in range(1, 1001):  # a file read in a thousand blocks
+        report(ImportProgress(block * 1000, total, rows=block * 20, leads=block * 20, rejected=0))
+
+    read = [e["bytes_read"] for e in received(floor, "import_progress", "/floor")]
+    assert 90 <= len(read) <= 120 and read[-1] == total
 
 
 def test_agents_never_hear_upload_progress(desk_client, login_as, make_user, make_campaign):

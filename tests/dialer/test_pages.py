@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from crm_core.db import utcnow
 from crm_core.models import ComplianceProfile
 
 
@@ -107,15 +108,15 @@ def test_add_and_remove_a_number_with_reasons(page_client):
 
 def test_import_a_registry_copy_and_find_a_number_on_it(page_client):
     client, token = page_client()
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = utcnow().date() - timedelta(days=1)
     form = {"csrf_token": token, "registry": "US-DNC", "region": "US"}
     future = client.post("/supervisor/dnc/registry", data={
         **form, "registry_date": (yesterday + timedelta(days=3)).isoformat(),
         "file": (io.BytesIO(b"212,5550143\n"), "dnc.txt")}, content_type="multipart/form-data")
     assert future.status_code == 400 and "cannot be in the future" in future.get_data(as_text=True)
+    copy = io.BytesIO(b"212,5550143\n202-555-0199\n")
     imported = client.post("/supervisor/dnc/registry", data={
-        **form, "registry_date": yesterday.isoformat(), "file": (io.BytesIO(b"212,5550143\n202-555-0199\n"), "dnc.txt")},
-        content_type="multipart/form-data")
+        **form, "registry_date": yesterday.isoformat(), "file": (copy, "dnc.txt")}, content_type="multipart/form-data")
     assert imported.status_code == 302
     page = client.get(imported.location).get_data(as_text=True)
     assert re.search(rf"<td>US-DNC</td><td>{yesterday}</td><td class=\"num\">2</td>", page)
