@@ -299,8 +299,10 @@ class _Aggregate(Condition):
         if self.at_least is not None:
             tests.append(Customer.id.in_(grouped.having(self.aggregate() >= self.stored(self.at_least))))
         if self.at_most is not None:
-            # Customers without rows have 0 and stay in; NOT IN is safe: the ids are not null.
-            tests.append(Customer.id.not_in(grouped.having(self.aggregate() > self.stored(self.at_most))))
+            # Customers without rows have 0 and stay in. NOT EXISTS, not NOT IN: PostgreSQL plans it as an anti-join,
+            # where NOT IN over more ids than work_mem holds would rescan the list for every customer.
+            over = grouped.having(self.aggregate() > self.stored(self.at_most)).subquery()
+            tests.append(~sa.exists().where(over.c.customer_id == Customer.id))
         return sa.and_(*tests)
 
     def bounds_data(self) -> dict:
