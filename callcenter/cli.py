@@ -26,6 +26,8 @@ from .sandbox_cli import call_command, sandbox_command
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEMO_CUSTOMERS = 300
+# How often the pacer pushes campaign progress to the supervisors' pages (its rounds are more frequent).
+PROGRESS_EVERY_SECONDS = 2.0
 
 
 def _create_app():
@@ -150,12 +152,15 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
 @with_appcontext
 def pacer_command(interval: float, reconcile_after: float) -> None:
     """Run the periodic duties: expire unanswered offers, sign out agents whose consoles vanished, and pace
-    the running campaigns (dial jobs go to the rq workers)."""
+    the running campaigns (dial jobs go to the rq workers), pushing their progress to the supervisors."""
     import signal
     import threading
+    import time
 
+    from crm_core.db import utcnow
     from dialer.jobs import pace_campaigns
 
+    from .console.campaigns import publish_watched_progress
     from .console.wiring import current_desk
     from .db import close_session
 
@@ -163,11 +168,15 @@ def pacer_command(interval: float, reconcile_after: float) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     log = logging.getLogger("callcenter.pacer")
     log.info("pacer running every %.1fs", interval)
+    next_progress = 0.0
     while not stop.is_set():
         try:
             current_desk().sweep()
             get_session().commit()
             pace_campaigns(reconcile_after=timedelta(seconds=reconcile_after))
+            if time.monotonic() >= next_progress:
+                next_progress = time.monotonic() + PROGRESS_EVERY_SECONDS
+                publish_watched_progress(get_session(), utcnow())
         except Exception:  # one bad round must not stop the floor; the next round retries
             log.exception("pacer round failed")
         finally:

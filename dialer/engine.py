@@ -149,8 +149,8 @@ def unconfirmed_attempts(session: Session, now: datetime, *, after: timedelta = 
         DialAttempt.placed_at <= now - after)).all())
 
 
-def mark_lost(session: Session, attempt: DialAttempt, *, now: datetime) -> None:
-    """The attempt was claimed but never became a call: close it (not counted as placed by the gate's limits
-    or the abandon rate); its lead is dialed again under a new id."""
+def close_undialed(session: Session, attempt: DialAttempt, outcome: str, *, now: datetime) -> None:
+    """The attempt never became a call ("lost" or "withdrawn"): close it, not counted as placed by the gate's
+    limits or the abandon rate; its lead is dialed again under a new id when its campaign runs."""
     attempt.status, attempt.placed_at, attempt.ended_at = "failed", None, now
-    settle_attempt(session, attempt, "lost", now=now)
+    settle_attempt(session, attempt, outcome, now=now)

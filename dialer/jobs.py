@@ -67,7 +67,12 @@ def _place_attempt(attempt_id: int, now: datetime | None) -> str:
         log.info("dial attempt %s already claimed: nothing to do", attempt_id)
         return "skipped"
     attempt = session.get(DialAttempt, attempt_id, populate_existing=True)
-    campaign = session.get(Campaign, attempt.campaign_id)
+    campaign = session.get(Campaign, attempt.campaign_id, populate_existing=True)
+    if campaign.status != "running":  # paused or stopped since the pacer launched it: calls not yet placed wait
+        engine.close_undialed(session, attempt, "withdrawn", now=now)
+        session.commit()
+        log.info("dial attempt %s withdrawn: campaign %s is %s", attempt_id, campaign.id, campaign.status)
+        return "withdrawn"
     lead = session.get(Lead, attempt.lead_id) if attempt.lead_id is not None else None
     gate = ComplianceGate(session, default_region=current_app.config["DEFAULT_REGION"])
     decision = gate.check(campaign, now=now, lead=lead, number=None if lead else attempt.e164,
@@ -148,7 +153,7 @@ def reconcile_unconfirmed(session, telephony, *, now: datetime,
             attempt.call_sid = orphan
         else:
             log.warning("dial attempt %s never reached the provider: closed as lost", attempt.id)
-            engine.mark_lost(session, attempt, now=now)
+            engine.close_undialed(session, attempt, "lost", now=now)
         settled.append(attempt.id)
     session.flush()
     return settled

@@ -19,6 +19,9 @@ from crm_core.models import AttemptOutcome, CampaignDialing, DialAttempt, Lead, 
 # VICIdial's floor between two tries of a number; ours too.
 MIN_DELAY_SECONDS = 120
 RECYCLED_OUTCOMES = ("busy", "no-answer", "machine", "failed", "abandoned")
+# Attempts that never became a call: lost on the way to the provider, or withdrawn because the campaign was
+# paused or stopped before a worker picked them up.
+UNDIALED_OUTCOMES = ("lost", "withdrawn")
 DEFAULT_RULES = {
     "busy": {"delay_seconds": 600, "max_tries": 4},
     "no-answer": {"delay_seconds": 3600, "max_tries": 4},
@@ -51,10 +54,11 @@ def parse_rules(data: dict | None) -> dict[str, Rule]:
         try:
             delay, tries = int(rule["delay_seconds"]), int(rule["max_tries"])
         except (KeyError, TypeError, ValueError) as exc:
-            raise ValidationError(f"recycle_rules.{outcome}", "delay_seconds and max_tries as integers") from exc
-        if delay < MIN_DELAY_SECONDS or tries < 1:
             raise ValidationError(f"recycle_rules.{outcome}",
-                                  f"delay_seconds >= {MIN_DELAY_SECONDS} and max_tries >= 1")
+                                  "the wait (delay_seconds) and the tries (max_tries) must be whole numbers") from exc
+        if delay < MIN_DELAY_SECONDS or tries < 1:
+            raise ValidationError(f"recycle_rules.{outcome}", f"wait at least {MIN_DELAY_SECONDS // 60} minutes "
+                                                              "between tries, and allow at least 1 try")
         rules[outcome] = Rule(delay, tries)
     return rules
 
@@ -90,7 +94,7 @@ def settle_attempt(session: Session, attempt: DialAttempt, outcome: str, *, now:
         schedule.callback = False
         if outcome == "human":
             lead.status, schedule.next_at = "done", None
-        elif outcome == "lost":  # never reached the provider: not a try; dial again under a new attempt now
+        elif outcome in UNDIALED_OUTCOMES:  # not a try: dial again under a new attempt as soon as may be
             lead.status, schedule.next_at, action = "scheduled", now, "retry"
             schedule.tries = max(0, schedule.tries - 1)
         else:

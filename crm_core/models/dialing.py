@@ -11,8 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db import Base, UTCDateTime, utcnow
 
 MACHINE_ACTIONS = ("voicemail", "hangup")
-# What a dial attempt ended as; the recycle rules are keyed by the first four.
-ATTEMPT_OUTCOMES = ("busy", "no-answer", "machine", "failed", "human", "abandoned", "lost")
+# What a dial attempt ended as; the recycle rules are keyed by the first five. "lost" and "withdrawn" never
+# became a call (lost on the way to the provider; withdrawn as the campaign was paused or stopped).
+ATTEMPT_OUTCOMES = ("busy", "no-answer", "machine", "failed", "abandoned", "human", "lost", "withdrawn")
 
 
 class CampaignDialing(Base):

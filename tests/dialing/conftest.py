@@ -68,7 +68,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def platform_process(live_platform, database_url, redis_url):
     """Start a `callcenter` command (worker, pacer: the Procfile's processes) as its own process on the live
-    platform's stores; returns the Popen. Every process still running is killed after the test."""
+    platform's stores; returns the Popen. Every process still running is stopped after the test (SIGTERM, so a
+    worker takes its scheduler down with it; SIGKILL if it lingers)."""
     started = []
 
     def start(*command, **settings):
@@ -80,6 +81,10 @@ def platform_process(live_platform, database_url, redis_url):
 
     yield start
     for process in started:
-        if process.poll() is None:
+        process.terminate()
+    for process in started:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
             process.kill()
-        process.wait(timeout=10)
+            process.wait(timeout=10)
