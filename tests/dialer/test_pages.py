@@ -12,20 +12,7 @@ import sqlalchemy as sa
 
 from crm_core.db import utcnow
 from crm_core.models import ComplianceProfile
-
-
-@pytest.fixture
-def login_as(app):
-    """A test client logged in as `user` (the session Flask-Login sets after a login)."""
-
-    def login(user):
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
-        return client
-
-    return login
+from tests.console.conftest import login_as  # noqa: F401  (fixture)
 
 
 @pytest.fixture
