@@ -36,7 +36,8 @@ def test_agents_cannot_open_the_supervisor_pages(login_as, make_user):
 
 def test_the_floor_links_to_every_supervisor_page(login_as, make_user):
     floor = login_as(make_user("supervisor")).get("/floor").get_data(as_text=True)
-    for path in ("/supervisor/lists", "/supervisor/dnc", "/supervisor/profiles", "/supervisor/gate"):
+    for path in ("/supervisor/campaigns", "/supervisor/lists", "/supervisor/dnc", "/supervisor/profiles",
+                 "/supervisor/gate"):
         assert f'href="{path}"' in floor
 
 
