@@ -141,9 +141,14 @@ def show_list(list_id: int):
 @supervisors_only
 def rejected_rows(list_id: int):
     """The rows that did not become leads, with row number and reason, as CSV."""
-    session = get_session()
-    list_report(session, list_id)  # 404 for an unknown list
-    return Response(stream_with_context(rejections_csv(session, list_id)), mimetype="text/csv",
+    list_report(get_session(), list_id)  # 404 for an unknown list
+
+    @stream_with_context
+    def rows():
+        # The request's session is closed once the view returns; the stream opens its own, closed at teardown.
+        yield from rejections_csv(get_session(), list_id)
+
+    return Response(rows(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="list-{list_id}-rejected.csv"'})
 
 
