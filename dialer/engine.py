@@ -16,18 +16,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from agent_console.routing import Router
-from crm_core.models import Campaign, CampaignDialing, DialAttempt, Lead
+from crm_core.models import Campaign, CampaignDialing, DialAttempt, Interaction, Lead
 
 from .compliance.abandon import abandon_rate
-from .pacing import Budget, Floor, LiveStats, Plan, calls_to_launch, cps_room, cps_window
+from .compliance.profiles import load_profile
+from .pacing import Budget, FinishedDial, Floor, LiveStats, Plan, calls_to_launch, cps_room, cps_window, measure
 from .recycle import due_leads, lead_schedule, settle_attempt
 
 log = logging.getLogger(__name__)
 
+# The recent dials and calls the live statistics are measured on.
 STATS_WINDOW = timedelta(minutes=30)
 STATS_SAMPLES = 300
-# An agent this long in wrap-up is counted as about to finish (wrap-up is agent-driven; 20 s is typical).
-FINISHING_AFTER_SECONDS = 10.0
 # An attempt whose job has not claimed it by then is enqueued again (its job was lost with a worker or Redis).
 REENQUEUE_AFTER = timedelta(seconds=60)
 # A claimed attempt with no CallSid and no word from the provider by then is reconciled. Keep it well above the
@@ -95,40 +95,64 @@ def start_attempt(session: Session, campaign: Campaign, lead: Lead, *, now: date
 
 def campaign_floor(session: Session, router: Router, campaign: Campaign, agents, *, share: tuple[int, int],
                    now: datetime) -> Floor:
-    """The agents and calls of a campaign now, from the ACD and the attempts in flight."""
+    """The agents and calls of a campaign now, from the ACD and the attempts in flight (with how long each
+    agent has been in wrap-up and each call has been out: the pacer forecasts from them)."""
     index, count = share
     clock = router.clock()
     mine = [a for i, a in enumerate(agents) if i % count == index]
-    ready = sum(1 for a in mine if a.state == "available")
-    finishing = sum(1 for a in mine if a.state == "wrap_up" and clock - a.since >= FINISHING_AFTER_SECONDS)
-    talking = sum(1 for a in mine if a.state in ("ringing", "on_call"))
-    in_progress = session.scalar(sa.select(sa.func.count()).select_from(DialAttempt).where(
+    out = session.execute(sa.select(DialAttempt.placed_at, DialAttempt.created_at).where(
         DialAttempt.campaign_id == campaign.id, DialAttempt.status.in_(("scheduled", "dialing")),
-        DialAttempt.answered_at.is_(None)))
+        DialAttempt.answered_at.is_(None))).all()
     queue = campaign_queue(session.get(CampaignDialing, campaign.id), campaign.id)
-    return Floor(ready=ready, finishing=finishing, talking=talking, in_progress=int(in_progress or 0),
-                 waiting=len(router.waiting(queue)))
+    return Floor(
+        ready=sum(1 for a in mine if a.state == "available"),
+        talking=sum(1 for a in mine if a.state in ("ringing", "on_call")),
+        in_progress=len(out), waiting=len(router.waiting(queue)),
+        wrap_up_seconds=tuple(max(0.0, clock - a.since) for a in mine if a.state == "wrap_up"),
+        ringing_seconds=tuple(max(0.0, (now - (placed or created)).total_seconds()) for placed, created in out),
+    )
 
 
 def live_stats(session: Session, campaign_id: int, now: datetime) -> LiveStats:
-    """The campaign's answer rate and time to answer over its recent finished dials."""
+    """What the campaign's recent dials showed (answer rate and delays, newest first) and its recent calls'
+    talk and wrap-up times."""
     rows = session.execute(
-        sa.select(DialAttempt.answered_by, DialAttempt.placed_at, DialAttempt.answered_at)
+        sa.select(DialAttempt.answered_by, DialAttempt.placed_at, DialAttempt.answered_at, DialAttempt.ended_at)
         .where(DialAttempt.campaign_id == campaign_id, DialAttempt.status.in_(("completed", "failed")),
                DialAttempt.placed_at > now - STATS_WINDOW)
         .order_by(DialAttempt.placed_at.desc()).limit(STATS_SAMPLES)
     ).all()
-    if not rows:
-        return LiveStats()
-    humans = [r for r in rows if r.answered_by == "human"]
-    delays = [(r.answered_at - r.placed_at).total_seconds() for r in humans if r.answered_at and r.placed_at]
-    return LiveStats(answer_rate=len(humans) / len(rows), samples=len(rows),
-                     answer_seconds=sum(delays) / len(delays) if delays else LiveStats().answer_seconds)
+    talk, wrap = _handle_times(session, campaign_id, now)
+    return measure([_finished_dial(r, now) for r in rows], now=0.0, handle_seconds=talk + wrap, wrap_seconds=wrap)
+
+
+def _finished_dial(row, now: datetime) -> FinishedDial:
+    """A finished attempt as the pacer measures it (seconds before `now`): until a person answered, else until
+    a machine answered or the call ended."""
+    end = (row.answered_at if row.answered_by else row.ended_at) or row.placed_at
+    return FinishedDial(placed_at=(row.placed_at - now).total_seconds(), person=row.answered_by == "human",
+                        seconds=(end - row.placed_at).total_seconds())
+
+
+def _handle_times(session: Session, campaign_id: int, now: datetime) -> tuple[float, float]:
+    """Mean talk and wrap-up seconds of the campaign's recent connected calls (defaults until there are some)."""
+    calls = session.execute(
+        sa.select(DialAttempt.connected_at, Interaction.ended_at, Interaction.wrapped_up_at)
+        .join(Interaction, Interaction.call_sid == DialAttempt.call_sid)
+        .where(DialAttempt.campaign_id == campaign_id, DialAttempt.connected_at > now - STATS_WINDOW,
+               Interaction.ended_at.is_not(None))
+    ).all()
+    talks = [(c.ended_at - c.connected_at).total_seconds() for c in calls]
+    wraps = [(c.wrapped_up_at - c.ended_at).total_seconds() for c in calls if c.wrapped_up_at]
+    wrap = sum(wraps) / len(wraps) if wraps else LiveStats.wrap_seconds
+    talk = sum(talks) / len(talks) if talks else LiveStats.handle_seconds - LiveStats.wrap_seconds
+    return max(talk, 0.0), max(wrap, 0.0)
 
 
 def _budget(session: Session, campaign: Campaign, now: datetime) -> Budget:
-    rate = abandon_rate(session, campaign, now)
-    return Budget(rate=rate.rate, limit=rate.limit)
+    profile = load_profile(session, campaign.profile_id)
+    rate = abandon_rate(session, campaign, now, profile)
+    return Budget(rate=rate.rate, limit=rate.limit, connect_within_seconds=profile.abandon.connect_within_seconds)
 
 
 def requeue_stale(session: Session, *, enqueue: Callable[[int], None], now: datetime) -> list[int]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from agent_console.routing import Router
 from crm_core import models
 from dialer.compliance import seed_shipped_profiles
 from tests.conftest import TEST_SECRET
@@ -59,6 +60,20 @@ def add_leads():
         return leads
 
     return add
+
+
+@pytest.fixture
+def available_agents(redis_client):
+    """The ACD (on the test Redis) with `n` agents available: the floor as the pacer sees it; returns the Router."""
+
+    def make(n: int) -> Router:
+        router = Router(redis_client)
+        for agent_id in range(9001, 9001 + n):
+            router.sign_in(agent_id, name=f"Agent {agent_id}", skills=[], languages=[])
+            router.set_state(agent_id, "available")
+        return router
+
+    return make
 
 
 CALLCENTER = str(Path(sys.executable).with_name("callcenter"))

@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from agent_console.routing import Router
 from crm_core import models
 from crm_core.db import utcnow
 from crm_core.users import create_user
@@ -114,30 +113,21 @@ def test_wrong_settings_are_refused_each_with_its_reason_and_nothing_is_saved(
     assert db_session.get(models.CampaignDialing, campaign.id).recycle_rules == {}
 
 
-@pytest.fixture
-def floor_of_two(redis_client):
-    """The ACD with two agents available (the pacer's view of the floor)."""
-    router = Router(redis_client)
-    for agent_id in (9001, 9002):
-        router.sign_in(agent_id, name=f"Agent {agent_id}", skills=[], languages=[])
-        router.set_state(agent_id, "available")
-    return router
-
-
 def test_start_pause_and_stop_are_obeyed_by_the_next_pacer_round(
-        app, db_session, supervisor_page, make_dialing_campaign, add_leads, floor_of_two):
+        app, db_session, supervisor_page, make_dialing_campaign, add_leads, available_agents):
     campaign = make_dialing_campaign(db_session)
     campaign.status = "draft"
     add_leads(db_session, campaign, [f"+7916000050{i}" for i in range(6)])
     db_session.commit()
     client, token = supervisor_page(campaign)
+    floor = available_agents(2)
 
     def act(action):
         return client.post(f"/supervisor/campaigns/{campaign.id}/status", data={"csrf_token": token, "action": action})
 
     def pacer_round():
         enqueued = []
-        engine.run_round(db_session, router=floor_of_two, enqueue=enqueued.append, now=utcnow(), cps=10)
+        engine.run_round(db_session, router=floor, enqueue=enqueued.append, now=utcnow(), cps=10)
         return enqueued
 
     assert pacer_round() == []  # a draft dials nothing
