@@ -1,0 +1,541 @@
+"""Supervisor report pages: agents, queues by interval, IVR, campaigns, sales funnel and forecast, staffing.
+
+One view serves every page. A page is a form (the period and the filters that apply to it) and tables; each
+table is filled by one report function of `crm_core.analytics` or `dialer.reports` (no figure is computed
+here), shown as a chart with the table as its text form, and downloaded as CSV (`?format=csv&table=NAME`)
+with exactly the columns the page shows. The period is whole days, first to last, in the time zone the form
+names (UTC unless chosen: the platform has no center time zone setting yet); by default the last 7 days
+ending today, and today alone for staffing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from flask import Response, abort, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from crm_core import analytics
+from crm_core.analytics import erlang
+from crm_core.db import utcnow
+from crm_core.errors import CrmError, ValidationError
+from crm_core.models import CallList, Campaign, User
+from dialer.reports import abandon_by_day, campaign_agent_report, campaign_list_report
+
+from ..db import get_session
+from . import bp
+from .auth import supervisor_required
+
+MAX_DAYS = 366
+DEFAULT_TIME_ZONE = "UTC"
+MAX_FORECAST_INTERVALS = 24 * 60 // min(analytics.INTERVAL_MINUTES)  # a day
+NUMBER_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    """What the supervisor asked for, validated: the period with its filters, and the page's settings."""
+
+    report: analytics.ReportFilter
+    first_day: date
+    last_day: date
+    time_zone: str = DEFAULT_TIME_ZONE
+    interval_minutes: int = 30
+    target_seconds: int = 20
+    short_abandon_seconds: int = 5
+    planned_conversations: int = 100
+    service_level: float = 0.8
+    max_occupancy: float = erlang.DEFAULT_MAX_OCCUPANCY
+    aht_seconds: float | None = None
+    aht_entered: bool = False
+    forecast: tuple[float, ...] = ()
+    first_interval: time = time(9, 0)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a report form; `name` is both the query-string key and the ReportQuery attribute."""
+
+    name: str
+    label: str
+    kind: str = "number"  # how the form shows it: date, text, number, select, textarea, time
+    default: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    hint: str = ""
+
+
+FIELDS = {field.name: field for field in (
+    Field("first_day", "First day", "date"),
+    Field("last_day", "Last day", "date"),
+    Field("time_zone", "Time zone", "text", DEFAULT_TIME_ZONE, hint="days begin at midnight here"),
+    Field("queue", "Queue", "text", hint="empty: every queue"),
+    Field("agent", "Agent", "select"),
+    Field("campaign", "Campaign", "select"),
+    Field("call_list", "Call list", "select"),
+    Field("interval", "Interval", "select", "30"),
+    Field("target_seconds", "Answered within (seconds)", default="20", minimum=1, maximum=3600),
+    Field("short_abandon_seconds", "Short abandon under (seconds)", default="5", minimum=0, maximum=3600),
+    Field("planned_conversations", "Planned conversations", default="100", minimum=0, maximum=10_000_000),
+    Field("service_level", "Target service level (%)", default="80", minimum=1, maximum=99),
+    Field("max_occupancy", "Maximum occupancy (%)", default="85", minimum=1, maximum=100),
+    Field("aht_seconds", "Average handle time (seconds)", minimum=1, maximum=36_000,
+          hint="empty: measured over the period"),
+    Field("forecast", "Forecast calls per interval", "textarea",
+          hint="numbers separated by spaces or commas; empty: plan for the measured volume"),
+    Field("first_interval", "First forecast interval starts at", "time", "09:00"),
+)}
+PERIOD_FIELDS = ("first_day", "last_day", "time_zone")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a report table: the row key, its heading, and how a value reads (text, count, seconds,
+    rate, erlangs, decimal, time, date)."""
+
+    key: str
+    label: str
+    kind: str = "count"
+    blank: str = "—"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of a table: `y` columns against `x`, one series per value of `group` (if any) and y column."""
+
+    title: str
+    x: str
+    y: tuple[str, ...]
+    kind: str = "bar"
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A report table: `rows` calls one report function; `missing` says why it cannot be shown yet, if so."""
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: Callable[[Session, ReportQuery], list[dict]]
+    charts: tuple[Chart, ...] = ()
+    missing: Callable[[ReportQuery], str | None] = lambda query: None
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    """A report family: its form's fields (beyond the period) and its tables."""
+
+    slug: str
+    title: str
+    summary: str
+    fields: tuple[str, ...]
+    tables: tuple[Table, ...]
+    default_days: int = 7
+    prepare: Callable[[Session, ReportQuery], ReportQuery] = lambda session, query: query
+
+
+# --- the tables, each one report function ----------------------------------------------------------------
+
+AGENT = Column("agent", "Agent", "text")
+QUEUE = Column("queue", "Queue", "text")
+INTERVAL = Column("interval_start", "Interval", "time")
+STAFFING_COLUMNS = (
+    Column("traffic_erlangs", "Traffic (Erlangs)", "erlangs"), Column("agents_needed", "Agents needed"),
+    Column("expected_service_level", "Expected service level", "rate"),
+    Column("expected_asa_seconds", "Expected ASA", "seconds"),
+    Column("expected_occupancy", "Expected occupancy", "rate"))
+QUEUE_COLUMNS = (
+    Column("offered", "Offered"), Column("answered", "Answered"), Column("abandoned", "Abandoned"),
+    Column("short_abandoned", "Short abandons"), Column("answered_within_target", "Answered within target"),
+    Column("service_level", "Service level", "rate"), Column("abandon_rate", "Abandon rate", "rate"),
+    Column("asa_seconds", "ASA", "seconds"), Column("longest_wait_seconds", "Longest wait", "seconds"))
+CAMPAIGN_RATES = (
+    Column("attempts_placed", "Attempts"), Column("leads_attempted", "Leads dialed"),
+    Column("attempts_per_lead", "Attempts per lead", "decimal"), Column("contacts", "Contacts"),
+    Column("contact_rate", "Contact rate", "rate"), Column("conversions", "Conversions"),
+    Column("conversion_rate", "Conversion rate", "rate"))
+
+
+def _queue_rows(session: Session, query: ReportQuery, interval_minutes: int | None) -> list[dict]:
+    return analytics.queue_report(session, query.report, interval_minutes=interval_minutes,
+                                  target_seconds=query.target_seconds,
+                                  short_abandon_seconds=query.short_abandon_seconds)
+
+
+def _with_measured_aht(session: Session, query: ReportQuery) -> ReportQuery:
+    """The AHT entered, else the period's measured over every agent (time in state cannot be split by queue)."""
+    if query.aht_entered:
+        return query
+    measured = analytics.measured_aht(session, dataclasses.replace(query.report, queue=None), now=utcnow())
+    return dataclasses.replace(query, aht_seconds=measured)
+
+
+def _aht_rows(session: Session, query: ReportQuery) -> list[dict]:
+    source = "entered" if query.aht_entered else "measured over the period"
+    return [{"aht_seconds": query.aht_seconds, "source": source if query.aht_seconds else "no call handled to measure"}]
+
+
+def _staffing_missing(query: ReportQuery, *, forecast: bool) -> str | None:
+    if bool(query.forecast) != forecast:
+        return "Enter a forecast to plan for it." if forecast else "Planned from your forecast below."
+    if query.aht_seconds is None:
+        return "No call was handled in the period to measure the average handle time: enter one."
+    return None
+
+
+def _staffing_rows(session: Session, query: ReportQuery) -> list[dict]:
+    return analytics.staffing_plan(
+        session, query.report, aht_seconds=query.aht_seconds, interval_minutes=query.interval_minutes,
+        target_seconds=query.target_seconds, target_service_level=query.service_level,
+        max_occupancy=query.max_occupancy)
+
+
+def _forecast_rows(session: Session, query: ReportQuery) -> list[dict]:
+    """Erlang C for each forecast interval, named by its start (the first at `first_interval`)."""
+    rows = []
+    first = datetime.combine(query.first_day, query.first_interval)
+    for n, calls in enumerate(query.forecast):
+        plan = erlang.agents_needed(calls, query.aht_seconds, interval_seconds=query.interval_minutes * 60,
+                                    target_seconds=query.target_seconds,
+                                    target_service_level=query.service_level, max_occupancy=query.max_occupancy)
+        starts = first + timedelta(minutes=query.interval_minutes * n)
+        rows.append({"interval": starts.strftime("%H:%M"), "calls": calls, "traffic_erlangs": plan.traffic,
+                     "agents_needed": plan.agents, "expected_service_level": plan.service_level,
+                     "expected_asa_seconds": plan.average_speed_of_answer, "expected_occupancy": plan.occupancy})
+    return rows
+
+
+PAGES = {page.slug: page for page in (
+    ReportPage(
+        "agents", "Agent performance", "Calls handled, talk, hold and wrap-up time, AHT, occupancy, dispositions.",
+        ("agent",),
+        (Table("performance", "Performance by agent", (
+            AGENT, Column("calls_handled", "Calls handled"), Column("talk_seconds", "Talk", "seconds"),
+            Column("hold_seconds", "Hold", "seconds"), Column("wrap_seconds", "Wrap-up", "seconds"),
+            Column("aht_seconds", "AHT", "seconds"), Column("available_seconds", "Available", "seconds"),
+            Column("break_seconds", "Break", "seconds"), Column("occupancy", "Occupancy", "rate")),
+            lambda session, query: analytics.agent_performance(session, query.report, now=utcnow()),
+            (Chart("Average handle time by agent", "agent", ("aht_seconds",)),
+             Chart("Occupancy by agent", "agent", ("occupancy",)))),
+         Table("dispositions", "Dispositions by agent", (
+             AGENT, Column("disposition", "Disposition", "text"), Column("calls", "Calls")),
+             lambda session, query: analytics.agent_dispositions(session, query.report),
+             (Chart("Dispositions by agent", "agent", ("calls",), group="disposition"),)))),
+    ReportPage(
+        "queues", "Queues", "Offered, answered, abandoned, service level and ASA, per queue and by interval.",
+        ("queue", "agent", "interval", "target_seconds", "short_abandon_seconds"),
+        (Table("queues", "Per queue", (QUEUE, *QUEUE_COLUMNS), lambda session, query: _queue_rows(session, query, None)),
+         Table("intervals", "By interval", (QUEUE, INTERVAL, *QUEUE_COLUMNS),
+               lambda session, query: _queue_rows(session, query, query.interval_minutes),
+               (Chart("Calls offered by interval", "interval_start", ("offered",), group="queue"),
+                Chart("Service level by interval", "interval_start", ("service_level",), "line", "queue"))))),
+    ReportPage(
+        "ivr", "IVR", "Containment, where callers leave the IVR, the order statuses they ask about.",
+        ("queue",),
+        (Table("summary", "How IVR sessions ended", (
+            Column("entered", "Entered the IVR"), Column("contained", "Contained"),
+            Column("transferred", "Transferred to an agent"), Column("callback", "Callback booked"),
+            Column("abandoned", "Hung up"), Column("containment_rate", "Containment rate", "rate")),
+            lambda session, query: [analytics.ivr_summary(session, query.report)]),
+         Table("exit_steps", "Where callers leave", (
+             Column("step", "Last step", "text"), Column("outcome", "Outcome", "text"), Column("calls", "Calls")),
+             lambda session, query: analytics.ivr_exit_steps(session, query.report),
+             (Chart("Where callers leave", "step", ("calls",), group="outcome"),)),
+         Table("order_statuses", "Order statuses asked about", (
+             Column("status", "Order status", "text"), Column("calls", "Calls")),
+             lambda session, query: analytics.asked_order_statuses(session, query.report),
+             (Chart("Order statuses asked about", "status", ("calls",)),)))),
+    ReportPage(
+        "campaigns", "Campaigns", "List penetration, contact and conversion rates by list and agent, abandon rate.",
+        ("campaign", "call_list", "agent"),
+        (Table("lists", "By call list", (
+            Column("list", "Call list", "text"), Column("leads", "Leads"),
+            Column("list_penetration", "List penetration", "rate"), *CAMPAIGN_RATES),
+            lambda session, query: campaign_list_report(session, query.report),
+            (Chart("Rates by call list", "list", ("list_penetration", "contact_rate", "conversion_rate")),)),
+         Table("agents", "By agent", (
+             Column("agent", "Agent", "text", blank="No agent (abandoned)"), *CAMPAIGN_RATES[3:]),
+             lambda session, query: campaign_agent_report(session, query.report),
+             (Chart("Conversion rate by agent", "agent", ("conversion_rate",)),)),
+         Table("abandon_by_day", "Abandon rate by day", (
+             Column("day", "Day", "date"), Column("live_agent", "Connected to an agent"), Column("drops", "Abandoned"),
+             Column("am_agent", "Machines sent to agents"), Column("abandon_rate", "Abandon rate", "rate"),
+             Column("abandon_rate_30_days", "Last 30 days", "rate"), Column("limit", "Limit", "rate"),
+             Column("over_limit", "Over the limit", "flag")),
+             lambda session, query: abandon_by_day(session, query.report, time_zone=query.time_zone),
+             (Chart("Abandon rate by day", "day", ("abandon_rate", "abandon_rate_30_days", "limit"), "line"),),
+             missing=lambda query: None if query.report.campaign_id else "Choose a campaign to see its abandon rate.")),
+    ),
+    ReportPage(
+        "sales", "Sales funnel and forecast", "Conversations, sales, orders and deliveries; what a plan should yield.",
+        ("agent", "queue", "campaign", "planned_conversations"),
+        (Table("funnel", "Sales funnel", (
+            Column("stage", "Stage", "text"), Column("calls", "Calls"),
+            Column("of_previous", "Of the previous stage", "rate"), Column("of_conversations", "Of conversations", "rate")),
+            lambda session, query: analytics.sales_funnel(session, query.report),
+            (Chart("Sales funnel", "stage", ("calls",)),)),
+         Table("forecast", "Forecast for the planned conversations", (
+             Column("stage", "Stage", "text"), Column("expected", "Expected", "decimal")),
+             lambda session, query: analytics.sales_forecast(session, query.report, query.planned_conversations),
+             (Chart("Forecast", "stage", ("expected",)),)))),
+    ReportPage(
+        "staffing", "Staffing (Erlang C)", "Agents needed per interval for a service level, from measured or forecast volume.",
+        ("queue", "interval", "service_level", "target_seconds", "max_occupancy", "aht_seconds", "forecast",
+         "first_interval"),
+        (Table("aht", "Average handle time used", (
+            Column("aht_seconds", "AHT", "seconds"), Column("source", "Source", "text")), _aht_rows),
+         Table("measured", "Agents needed for the measured volume",
+               (QUEUE, INTERVAL, Column("offered", "Calls offered"), *STAFFING_COLUMNS), _staffing_rows,
+               (Chart("Agents needed by interval", "interval_start", ("agents_needed",), group="queue"),),
+               missing=lambda query: _staffing_missing(query, forecast=False)),
+         Table("forecast", "Agents needed for your forecast",
+               (Column("interval", "Interval", "text"), Column("calls", "Calls", "decimal"), *STAFFING_COLUMNS),
+               _forecast_rows, (Chart("Agents needed for your forecast", "interval", ("agents_needed",)),),
+               missing=lambda query: _staffing_missing(query, forecast=True))),
+        default_days=1, prepare=_with_measured_aht),
+)}
+
+
+# --- routes -------------------------------------------------------------------------------------------------
+
+@bp.get("/supervisor/reports")
+@supervisor_required
+def reports_index():
+    """The report families, each with what it shows."""
+    return render_template("reports/index.html", user=current_user.as_dict(), pages=PAGES.values())
+
+
+@bp.get("/supervisor/reports/<slug>")
+@supervisor_required
+def report_page(slug: str):
+    """A report family for the period and filters of the form; `format=csv&table=NAME` downloads one table."""
+    page = PAGES.get(slug) or abort(404)
+    session = get_session()
+    defaults = _defaults(page)
+    args = defaults | {key: value for key, value in request.args.items() if key in defaults}
+    try:
+        query = page.prepare(session, parse_query(page, args))
+        if request.args.get("format") == "csv":
+            return _csv(session, page, query, request.args.get("table", ""))
+        tables = [_shown(session, table, query) for table in page.tables]
+    except CrmError as exc:
+        session.rollback()
+        return _render(page, args, error=exc, status=400)
+    return _render(page, args, query=query, tables=tables)
+
+
+def _render(page: ReportPage, args: dict, *, query: ReportQuery | None = None, tables=(), error=None,
+            status: int = 200):
+    session = get_session()
+    return render_template(
+        "reports/report.html", user=current_user.as_dict(), page=page, pages=PAGES.values(), args=args,
+        csv_url=lambda table: url_for("console.report_page", slug=page.slug, **args, format="csv", table=table),
+        fields=[FIELDS[name] for name in (*PERIOD_FIELDS, *page.fields)], options=_options(session, page),
+        tables=tables, query=query, error=getattr(error, "message", None) or (str(error) if error else None),
+        error_field=getattr(error, "field", None)), status
+
+
+def _csv(session: Session, page: ReportPage, query: ReportQuery, name: str) -> Response:
+    """The table as report_csv writes it, with the page's columns, named after the report and the period."""
+    table = next((t for t in page.tables if t.name == name and t.missing(query) is None), None)
+    if table is None:
+        raise ValidationError("table", f"no table {name!r} to download on this page")
+    body = analytics.report_csv(table.rows(session, query), [column.key for column in table.columns])
+    filename = f"{page.slug}-{table.name}-{query.first_day}-{query.last_day}.csv"
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _shown(session: Session, table: Table, query: ReportQuery) -> dict:
+    """What the template draws of a table: its formatted cells, its charts' data, or why it is missing."""
+    missing = table.missing(query)
+    if missing:
+        return {"table": table, "missing": missing}
+    rows = table.rows(session, query)
+    cells = [[_display(column, row.get(column.key), query.zone) for column in table.columns] for row in rows]
+    charts = [_chart_data(chart, table, rows, query.zone) for chart in table.charts] if rows else []
+    return {"table": table, "rows": rows, "cells": cells, "charts": charts, "missing": None}
+
+
+# --- the form -------------------------------------------------------------------------------------------------
+
+def _defaults(page: ReportPage) -> dict:
+    """The form's values when nothing is asked: the page's default days ending today (UTC), every field's default."""
+    today = utcnow().astimezone(ZoneInfo(DEFAULT_TIME_ZONE)).date()
+    values = {name: FIELDS[name].default for name in (*PERIOD_FIELDS, *page.fields)}
+    return values | {"first_day": (today - timedelta(days=page.default_days - 1)).isoformat(),
+                     "last_day": today.isoformat()}
+
+
+def parse_query(page: ReportPage, args: dict) -> ReportQuery:
+    """Validate the form's values (the period and the page's fields), naming the first field refused."""
+    zone_name = args.get("time_zone", "").strip() or DEFAULT_TIME_ZONE
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError("time_zone", f"unknown time zone {zone_name!r} (a name such as Europe/Moscow)") from None
+    first, last = _day(args, "first_day"), _day(args, "last_day")
+    if last < first:
+        raise ValidationError("last_day", "the last day comes before the first day")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise ValidationError("last_day", f"a report covers at most {MAX_DAYS} days: narrow the period")
+    report = analytics.ReportFilter(
+        start=datetime.combine(first, time(), zone).astimezone(timezone.utc),
+        end=datetime.combine(last + timedelta(days=1), time(), zone).astimezone(timezone.utc),
+        queue=(args.get("queue") or "").strip() or None, agent_id=_id(args, "agent"),
+        campaign_id=_id(args, "campaign"), list_id=_id(args, "call_list"))
+    settings = {}
+    if "interval" in page.fields:
+        settings["interval_minutes"] = _choice(args, "interval", analytics.INTERVAL_MINUTES)
+    for name in ("target_seconds", "short_abandon_seconds", "planned_conversations"):
+        if name in page.fields:
+            settings[name] = int(_number(args, name))
+    for name in ("service_level", "max_occupancy"):
+        if name in page.fields:
+            settings[name] = _number(args, name) / 100
+    if "aht_seconds" in page.fields and (args.get("aht_seconds") or "").strip():
+        settings |= {"aht_seconds": _number(args, "aht_seconds"), "aht_entered": True}
+    if "forecast" in page.fields:
+        settings["forecast"] = _forecast(args.get("forecast", ""))
+        settings["first_interval"] = _time(args, "first_interval")
+    return ReportQuery(report, first, last, zone_name, **settings)
+
+
+def _day(args: dict, name: str) -> date:
+    try:
+        return date.fromisoformat((args.get(name) or "").strip())
+    except ValueError:
+        raise ValidationError(name, f"{FIELDS[name].label.lower()} must be a date such as 2026-06-01") from None
+
+
+def _id(args: dict, name: str) -> int | None:
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValidationError(name, f"unknown {FIELDS[name].label.lower()}: choose one from the list")
+    return int(value)
+
+
+def _choice(args: dict, name: str, choices: tuple[int, ...]) -> int:
+    value = (args.get(name) or "").strip()
+    if not value.isdigit() or int(value) not in choices:
+        raise ValidationError(name, f"the {name} must be one of {', '.join(map(str, choices))}")
+    return int(value)
+
+
+def _number(args: dict, name: str) -> float:
+    field = FIELDS[name]
+    try:
+        value = float((args.get(name) or "").strip().replace(",", "."))
+    except ValueError:
+        raise ValidationError(name, f"{field.label} must be a number") from None
+    if not math.isfinite(value) or not field.minimum <= value <= field.maximum:
+        raise ValidationError(name, f"{field.label} must be between {field.minimum:g} and {field.maximum:g}")
+    return value
+
+
+def _forecast(text: str) -> tuple[float, ...]:
+    """Calls per interval as typed: numbers separated by spaces, commas, semicolons or new lines."""
+    words = [word for word in NUMBER_SEPARATORS.split(text.strip()) if word]
+    try:
+        calls = tuple(float(word) for word in words)
+    except ValueError:
+        raise ValidationError("forecast", "calls per interval must be numbers, such as 12 15 20") from None
+    if any(not math.isfinite(n) or n < 0 for n in calls) or len(calls) > MAX_FORECAST_INTERVALS:
+        raise ValidationError("forecast", f"a forecast has at most {MAX_FORECAST_INTERVALS} intervals, none negative")
+    return calls
+
+
+def _time(args: dict, name: str) -> time:
+    try:
+        return time.fromisoformat((args.get(name) or "").strip())
+    except ValueError:
+        raise ValidationError(name, f"{FIELDS[name].label.lower()} must be a time such as 09:00") from None
+
+
+def _options(session: Session, page: ReportPage) -> dict:
+    """The choices of the page's select fields: agents, campaigns, call lists, intervals."""
+    options = {}
+    if "agent" in page.fields:
+        options["agent"] = session.execute(sa.select(User.id, User.full_name).where(User.role == "agent")
+                                           .order_by(User.full_name)).all()
+    if "campaign" in page.fields:
+        options["campaign"] = session.execute(sa.select(Campaign.id, Campaign.name).order_by(Campaign.name)).all()
+    if "call_list" in page.fields:
+        options["call_list"] = [
+            (list_id, f"{name} ({campaign})") for list_id, name, campaign in session.execute(
+                sa.select(CallList.id, CallList.name, Campaign.name).join(Campaign)
+                .order_by(Campaign.name, CallList.name))]
+    if "interval" in page.fields:
+        options["interval"] = [(minutes, f"{minutes} minutes") for minutes in analytics.INTERVAL_MINUTES]
+    return options
+
+
+# --- how figures read -----------------------------------------------------------------------------------------
+
+def _display(column: Column, value, zone: ZoneInfo) -> str:
+    """A value as the page shows it (the CSV keeps it raw)."""
+    if value is None:
+        return column.blank
+    if column.kind == "rate":
+        return f"{value * 100:.1f} %"
+    if column.kind == "seconds":
+        return _duration(value)
+    if column.kind in ("erlangs", "decimal"):
+        return f"{value:,.2f}"
+    if column.kind == "count":
+        return f"{value:,}"
+    if column.kind == "time":
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    if column.kind == "date":
+        return value.isoformat()
+    if column.kind == "flag":
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _duration(seconds: float) -> str:
+    """"4:05" or "1:02:03", rounded to the second."""
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def _chart_data(chart: Chart, table: Table, rows: list[dict], zone: ZoneInfo) -> dict:
+    """What reports.js hands Chart.js: labels along x, one series per group and y column, in the y column's
+    unit (rates in percent, durations in seconds)."""
+    columns = {column.key: column for column in table.columns}
+    x_column = columns[chart.x]
+    labels = list(dict.fromkeys(_display(x_column, row.get(chart.x), zone) for row in rows))
+    if x_column.kind in ("time", "date"):
+        labels.sort()
+    groups = list(dict.fromkeys(row.get(chart.group) for row in rows)) if chart.group else [None]
+    unit = columns[chart.y[0]].kind
+    datasets = []
+    for group in groups:
+        for key in chart.y:
+            values = {_display(x_column, row.get(chart.x), zone): _plotted(columns[key], row.get(key))
+                      for row in rows if chart.group is None or row.get(chart.group) == group}
+            label = columns[key].label if group is None else (
+                str(group) if len(chart.y) == 1 else f"{group}: {columns[key].label}")
+            datasets.append({"label": label, "data": [values.get(x) for x in labels]})
+    return {"title": chart.title, "type": chart.kind, "unit": unit, "labels": labels, "datasets": datasets}
+
+
+def _plotted(column: Column, value):
+    if value is None:
+        return None
+    return round(value * 100, 2) if column.kind == "rate" else round(float(value), 2)
