@@ -15,4 +15,4 @@ _ASSETS = Path(agent_console.__file__).parent
 bp = Blueprint("console", __name__, template_folder=str(_ASSETS / "templates"),
                static_folder=str(_ASSETS / "static"), static_url_path="/console/static")
 
-from . import campaigns, routes, supervisor  # noqa: E402,F401  (routes register themselves on bp)
+from . import campaigns, reports, routes, supervisor  # noqa: E402,F401  (routes register themselves on bp)
