@@ -225,7 +225,7 @@ PAGES = {page.slug: page for page in (
         (Table("performance", "Performance by agent", (
             AGENT, Column("calls_handled", "Calls handled"), Column("talk_seconds", "Talk", "seconds"),
             Column("hold_seconds", "Hold", "seconds"), Column("wrap_seconds", "Wrap-up", "seconds"),
-            Column("aht_seconds", "AHT", "seconds"), Column("available_seconds", "Available", "seconds"),
+            Column("aht_seconds", "AHT", "seconds"), Column("available_seconds", "Available or ringing", "seconds"),
             Column("break_seconds", "Break", "seconds"), Column("occupancy", "Occupancy", "rate")),
             lambda session, query: analytics.agent_performance(session, query.report, now=utcnow()),
             (Chart("Average handle time by agent", "agent", ("aht_seconds",)),
@@ -267,7 +267,8 @@ PAGES = {page.slug: page for page in (
             lambda session, query: campaign_list_report(session, query.report),
             (Chart("Rates by call list", "list", ("list_penetration", "contact_rate", "conversion_rate")),)),
          Table("agents", "By agent", (
-             Column("agent", "Agent", "text", blank="No agent (abandoned)"), *CAMPAIGN_RATES[3:]),
+             Column("agent", "Agent", "text", blank="No agent (abandoned)"), CAMPAIGN_RATES[0],
+             *CAMPAIGN_RATES[3:]),
              lambda session, query: campaign_agent_report(session, query.report),
              (Chart("Conversion rate by agent", "agent", ("conversion_rate",)),)),
          Table("abandon_by_day", "Abandon rate by day", (
