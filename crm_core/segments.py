@@ -31,7 +31,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from .errors import NotFound, ValidationError
-from .models import CHANNELS, CUSTOMER_KINDS, DIRECTIONS, LANGUAGES, ORDER_STATUSES, Customer, Interaction, Order, Segment
+from .models import (
+    CHANNELS, CUSTOMER_KINDS, DIRECTIONS, LANGUAGES, ORDER_STATUSES, Customer, Interaction, Order, Segment,
+)
 
 MAX_DAYS = 3650
 CONSENTS = ("calls", "marketing", "recording")
@@ -334,7 +336,8 @@ class Orders(_Aggregate):
         return Phrase(f"no {noun}" if value == 0 else f"{value} {noun}", self.days)
 
     def as_data(self):
-        return {"condition": self.kind, **self.bounds_data()} | ({"status": list(self.statuses)} if self.statuses else {})
+        statuses = {"status": list(self.statuses)} if self.statuses else {}
+        return {"condition": self.kind, **self.bounds_data(), **statuses}
 
 
 @dataclass(frozen=True)
@@ -626,4 +629,12 @@ def save_segment(session: Session, *, name: str, conditions: Sequence[Mapping], 
         session.add(segment)
     segment.description, segment.conditions, segment.updated_at = (description or None), stored, now
     session.flush()
+    return segment
+
+
+def segment_named(session: Session, name: str) -> Segment:
+    """The saved segment with this name (for commands and forms that name one)."""
+    segment = session.scalar(sa.select(Segment).where(Segment.name == (name or "").strip()))
+    if segment is None:
+        raise NotFound("segment", name)
     return segment

@@ -114,7 +114,8 @@ def test_acceptance_counts_the_offers_agents_made(db_session, cast, offers, make
     by_alice = acceptance_report(db_session, date(2026, 6, 1), date(2026, 6, 1), agent_id=alice.id)
     assert [(r["code"], r["offered"], r["acceptance_rate"]) for r in by_alice] == [("loyalty", 2, 0.5)]
     both_days = acceptance_report(db_session, date(2026, 5, 31), date(2026, 6, 1))
-    assert [(r["code"], r["acceptance_rate"]) for r in both_days] == [("apology", 0.5), ("loyalty", pytest.approx(2 / 3))]
+    assert [(r["code"], r["acceptance_rate"]) for r in both_days] == [
+        ("apology", 0.5), ("loyalty", pytest.approx(2 / 3))]
 
 
 @pytest.mark.parametrize("fields, message", [

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from crm_core.errors import ValidationError
+from crm_core.errors import NotFound, ValidationError
 from crm_core.segments import (
     InvalidCondition, count_customers, customers_in, examine, is_member, parse_conditions, reason, save_segment,
+    segment_named,
 )
 
 from .conftest import NOW
@@ -59,7 +60,9 @@ def test_a_saved_segment_is_used_like_its_conditions_and_can_be_replaced(db_sess
     again = save_segment(db_session, name="Loyal", conditions=[{"condition": "language", "is": "en"}], now=NOW)
     assert again.id == segment.id
     assert (again.conditions, again.description) == ([{"condition": "language", "in": ["en"]}], None)
-    assert customers_in(db_session, segment, now=NOW) == [cast.boris.id]
+    assert customers_in(db_session, segment_named(db_session, "Loyal"), now=NOW) == [cast.boris.id]
+    with pytest.raises(NotFound):
+        segment_named(db_session, "Disloyal")
 
 
 def test_the_figures_behind_a_verdict_read_as_a_reason(db_session, cast):
