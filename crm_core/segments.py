@@ -272,6 +272,7 @@ class _Aggregate(Condition):
         return window + self.row_filters(now)
 
     def row_filters(self, now: datetime) -> list:
+        """Which rows count, besides the window (all of them unless a subclass says otherwise)."""
         return []
 
     def aggregate(self):
@@ -282,8 +283,9 @@ class _Aggregate(Condition):
         return value.scalar_subquery() if self.counts_rows else sa.func.coalesce(value.scalar_subquery(), 0)
 
     def test(self, figure, now):
-        tests = [] if self.at_least is None else [figure >= self.stored(self.at_least)]
-        return sa.and_(*tests, *([] if self.at_most is None else [figure <= self.stored(self.at_most)]))
+        low = [] if self.at_least is None else [figure >= self.stored(self.at_least)]
+        high = [] if self.at_most is None else [figure <= self.stored(self.at_most)]
+        return sa.and_(*low, *high)
 
     def stored(self, amount):
         """A bound in the unit of the aggregated column."""
@@ -494,10 +496,9 @@ class _Fields:
             if required:
                 raise _Refused(f"'{name}' is required")
             return default
-        value = self.data[name]
-        if isinstance(value, bool) and bool not in (kinds if isinstance(kinds, tuple) else (kinds,)):
-            raise _Refused(f"'{name}' has the wrong type")
-        if not isinstance(value, kinds):
+        value, kinds = self.data[name], kinds if isinstance(kinds, tuple) else (kinds,)
+        # A TOML or JSON true is an int to Python: refuse it where a number is expected.
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
             raise _Refused(f"'{name}' has the wrong type")
         if isinstance(value, str) and not value.strip():
             raise _Refused(f"'{name}' is empty")
