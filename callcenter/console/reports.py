@@ -184,8 +184,11 @@ def _with_measured_aht(session: Session, query: ReportQuery) -> ReportQuery:
 
 
 def _aht_rows(session: Session, query: ReportQuery) -> list[dict]:
-    source = "entered" if query.aht_entered else "measured over the period"
-    return [{"aht_seconds": query.aht_seconds, "source": source if query.aht_seconds else "no call handled to measure"}]
+    if query.aht_entered:
+        source = "entered"
+    else:
+        source = "measured over the period" if query.aht_seconds is not None else "no call handled to measure"
+    return [{"aht_seconds": query.aht_seconds, "source": source}]
 
 
 def _staffing_missing(query: ReportQuery, *, forecast: bool) -> str | None:
@@ -237,7 +240,8 @@ PAGES = {page.slug: page for page in (
     ReportPage(
         "queues", "Queues", "Offered, answered, abandoned, service level and ASA, per queue and by interval.",
         ("queue", "agent", "interval", "target_seconds", "short_abandon_seconds"),
-        (Table("queues", "Per queue", (QUEUE, *QUEUE_COLUMNS), lambda session, query: _queue_rows(session, query, None)),
+        (Table("queues", "Per queue", (QUEUE, *QUEUE_COLUMNS),
+               lambda session, query: _queue_rows(session, query, None)),
          Table("intervals", "By interval", (QUEUE, INTERVAL, *QUEUE_COLUMNS),
                lambda session, query: _queue_rows(session, query, query.interval_minutes),
                (Chart("Calls offered by interval", "interval_start", ("offered",), group="queue"),
@@ -285,7 +289,8 @@ PAGES = {page.slug: page for page in (
         ("agent", "queue", "campaign", "planned_conversations"),
         (Table("funnel", "Sales funnel", (
             Column("stage", "Stage", "text"), Column("calls", "Calls"),
-            Column("of_previous", "Of the previous stage", "rate"), Column("of_conversations", "Of conversations", "rate")),
+            Column("of_previous", "Of the previous stage", "rate"),
+            Column("of_conversations", "Of conversations", "rate")),
             lambda session, query: analytics.sales_funnel(session, query.report),
             (Chart("Sales funnel", "stage", ("calls",)),)),
          Table("forecast", "Forecast for the planned conversations", (
@@ -293,7 +298,8 @@ PAGES = {page.slug: page for page in (
              lambda session, query: analytics.sales_forecast(session, query.report, query.planned_conversations),
              (Chart("Forecast", "stage", ("expected",)),)))),
     ReportPage(
-        "staffing", "Staffing (Erlang C)", "Agents needed per interval for a service level, from measured or forecast volume.",
+        "staffing", "Staffing (Erlang C)",
+        "Agents needed per interval for a service level, from the measured volume or a forecast.",
         ("queue", "interval", "service_level", "target_seconds", "max_occupancy", "aht_seconds", "forecast",
          "first_interval"),
         (Table("aht", "Average handle time used", (

@@ -43,7 +43,8 @@ def test_queue_page_shows_service_level_per_queue_and_by_half_hour(supervisor_cl
     assert queues["support"] == ["support", "7", "4", "3", "1", "2", "33.3 %", "33.3 %", "0:16", "0:40"]
     assert queues["sales"][1:3] == ["1", "1"] and queues["sales"][6] == "100.0 %"
     intervals = [row[:3] + [row[7]] for row in table(html, "intervals") if row[0] == "support"]
-    assert intervals == [["support", "2026-06-01 08:30", "1", "100.0 %"], ["support", "2026-06-01 09:00", "4", "33.3 %"],
+    assert intervals == [["support", "2026-06-01 08:30", "1", "100.0 %"],
+                         ["support", "2026-06-01 09:00", "4", "33.3 %"],
                          ["support", "2026-06-01 09:30", "2", "0.0 %"]]
     assert 'data-testid="chart-intervals-1"' in html and 'id="chart-intervals-1-data"' in html
 
