@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from crm_core.errors import NotFound, ValidationError
 from crm_core.segments import (
@@ -106,3 +107,13 @@ def test_an_invalid_condition_is_reported_with_its_position(db_session):
         save_segment(db_session, name="Broken", conditions=[{"condition": "language", "is": "ru"},
                                                             {"condition": "contacts", "days": 30}], now=NOW)
     assert (refused.value.field, refused.value.index) == ("conditions[1]", 1)
+
+
+def test_a_segment_is_answered_by_one_statement_whatever_its_conditions(db_session, connection, cast):
+    statements = []
+    sa.event.listen(connection, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    every_kind = LOYAL + [{"condition": "contacts", "days": 365, "at_most": 5},
+                          {"condition": "orders_total", "currency": "RUB", "at_least": 1000},
+                          {"condition": "last_disposition", "is": "sale"}, {"condition": "language", "is": "ru"}]
+    assert customers_in(db_session, every_kind, now=NOW) == [cast.anna.id]
+    assert [s.split()[0] for s in statements if not s.startswith("SAVEPOINT")] == ["SELECT"]
