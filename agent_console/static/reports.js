@@ -8,7 +8,7 @@ const { Chart } = globalThis;
 // Colour-blind-safe series colours (Okabe and Ito), one per dataset in order.
 const PALETTE = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000"];
 const UNITS = {
-  rate: { axis: "%", format: (value) => `${value} %` },
+  rate: { axis: "%", format: (value) => `${value} %`, suggestedMax: 100 },
   seconds: { axis: "seconds", format: (value) => `${value} s` },
   erlangs: { axis: "Erlangs", format: String },
 };
@@ -36,7 +36,11 @@ for (const canvas of document.querySelectorAll("canvas[data-chart]")) {
         tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${unit.format(item.formattedValue)}` } },
       },
       scales: {
-        y: { beginAtZero: true, title: { display: Boolean(unit.axis), text: unit.axis } },
+        y: {
+          beginAtZero: true,
+          suggestedMax: unit.suggestedMax,
+          title: { display: Boolean(unit.axis), text: unit.axis },
+        },
       },
     },
   });
