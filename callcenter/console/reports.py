@@ -351,8 +351,14 @@ def _render(page: ReportPage, args: dict, *, query: ReportQuery | None = None, t
         "reports/report.html", user=current_user.as_dict(), page=page, pages=PAGES.values(), args=args,
         csv_url=lambda table: url_for("console.report_page", slug=page.slug, **args, format="csv", table=table),
         fields=[FIELDS[name] for name in (*PERIOD_FIELDS, *page.fields)], options=_options(session, page),
-        tables=tables, query=query, error=getattr(error, "message", None) or (str(error) if error else None),
+        tables=tables, query=query, error=_sentence(error) if error else None,
         error_field=getattr(error, "field", None)), status
+
+
+def _sentence(error: CrmError) -> str:
+    """A refusal as the page says it: the message without the field's code name, capitalized."""
+    message = getattr(error, "message", None) or str(error)
+    return message[:1].upper() + message[1:]
 
 
 def _csv(session: Session, page: ReportPage, query: ReportQuery, name: str) -> Response:

@@ -132,14 +132,14 @@ def test_staffing_without_calls_to_measure_asks_for_a_handle_time(supervisor_cli
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    ({"first_day": "2026-02-30"}, "first day must be a date such as 2026-06-01"),
-    ({"last_day": "yesterday"}, "last day must be a date such as 2026-06-01"),
-    ({"first_day": "2026-06-05", "last_day": "2026-06-01"}, "the last day comes before the first day"),
-    ({"first_day": "2025-01-01", "last_day": "2026-06-01"}, "a report covers at most 366 days: narrow the period"),
-    ({"time_zone": "Mars/Olympus"}, "unknown time zone &#39;Mars/Olympus&#39;"),
-    ({"interval": "20"}, "the interval must be one of 15, 30, 60"),
+    ({"first_day": "2026-02-30"}, "First day must be a date such as 2026-06-01"),
+    ({"last_day": "yesterday"}, "Last day must be a date such as 2026-06-01"),
+    ({"first_day": "2026-06-05", "last_day": "2026-06-01"}, "The last day comes before the first day"),
+    ({"first_day": "2025-01-01", "last_day": "2026-06-01"}, "A report covers at most 366 days: narrow the period"),
+    ({"time_zone": "Mars/Olympus"}, "Unknown time zone &#39;Mars/Olympus&#39;"),
+    ({"interval": "20"}, "The interval must be one of 15, 30, 60"),
     ({"target_seconds": "fast"}, "Answered within (seconds) must be a number"),
-    ({"agent": "anna"}, "unknown agent: choose one from the list"),
+    ({"agent": "anna"}, "Unknown agent: choose one from the list"),
 ])
 def test_a_wrong_form_is_refused_with_a_message(supervisor_client, args, message):
     response = supervisor_client.get("/supervisor/reports/queues", query_string=args)
