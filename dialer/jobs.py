@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 PLACE_ATTEMPT = "dialer.jobs.place_attempt"
 # Machine detection that waits for the greeting's end, so a voicemail starts after the beep.
 MACHINE_DETECTION = "DetectMessageEnd"
+# The provider's clock may be a little behind ours: a call it dates this much before a claim may be the claim's.
+PROVIDER_CLOCK_SKEW = timedelta(seconds=30)
 
 
 def job_id(attempt_id: int) -> str:
@@ -131,18 +133,17 @@ def call_context(attempt: DialAttempt, lead: Lead | None, settings: CampaignDial
 def reconcile_unconfirmed(session, telephony, *, now: datetime,
                           after: timedelta = engine.RECONCILE_AFTER) -> list[int]:
     """Settle attempts claimed over `after` ago that the provider never confirmed: adopt the provider's call to
-    the number if one exists that no attempt owns, else close the attempt as lost (its lead is dialed again).
-    Flushes."""
-    from crm_core.models import DialAttempt as Attempt
-
+    the number made since the claim that no attempt owns, else close the attempt as lost (its lead is dialed
+    again). Flushes."""
     settled = []
     for attempt in engine.unconfirmed_attempts(session, now, after=after):
-        known = set(session.scalars(sa.select(Attempt.call_sid).where(Attempt.e164 == attempt.e164,
-                                                                      Attempt.call_sid.is_not(None))))
+        known = set(session.scalars(sa.select(DialAttempt.call_sid).where(DialAttempt.e164 == attempt.e164,
+                                                                          DialAttempt.call_sid.is_not(None))))
+        since = attempt.placed_at - PROVIDER_CLOCK_SKEW
         orphan = None
         try:
             for call in telephony.client.calls.list(to=attempt.e164, limit=20):
-                if call.sid not in known:
+                if call.sid not in known and (call.date_created is None or call.date_created >= since):
                     orphan = call.sid
                     break
         except Exception:  # the provider cannot tell: try again next round rather than guess
