@@ -37,7 +37,9 @@ function show(block, progress) {
     estimated_finish: progress.estimated_finish ? formatDateTime(progress.estimated_finish)
       : progress.remaining === 0 ? "done" : "—",
   };
-  for (const name of ["dialed", "answered", "human", "machine", "connected", "abandoned"]) fields[name] = progress[name];
+  for (const name of ["dialed", "answered", "human", "machine", "connected", "abandoned"]) {
+    fields[name] = progress[name];
+  }
   for (const element of block.querySelectorAll("[data-field]")) {
     const name = element.dataset.field;
     if (name in fields) element.textContent = String(fields[name]);
