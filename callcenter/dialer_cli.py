@@ -15,7 +15,7 @@ from crm_core.db import utcnow
 from crm_core.errors import CrmError
 from crm_core.models import CAMPAIGN_PURPOSES, DIALING_MODES, Campaign, ComplianceProfile
 from dialer import dnc
-from dialer.campaigns import create_campaign, find_campaign
+from dialer.campaigns import STATUS_ACTIONS, change_campaign_status, create_campaign, find_campaign
 from dialer.compliance import ComplianceGate, abandon_rate, seed_shipped_profiles
 from dialer.imports import import_call_list, rejections_csv
 from dialer.lists import build_list_from_segment, list_report
@@ -78,6 +78,16 @@ def list_campaigns_command() -> None:
     for campaign, code in rows:
         click.echo(f"{campaign.id:>4}  {campaign.name:<30} {code:<8} {campaign.purpose:<12} {campaign.mode:<12} "
                    f"{campaign.caller_id}")
+
+
+@campaigns_cli.command("set-status")
+@click.argument("campaign")
+@click.argument("action", type=click.Choice(sorted(STATUS_ACTIONS)))
+@with_appcontext
+def campaign_status_command(campaign, action) -> None:
+    """Start, pause or stop a campaign (id or name); the pacer obeys at its next round."""
+    changed = _run(lambda s: change_campaign_status(s, find_campaign(s, campaign), action))
+    click.echo(f"campaign {changed.id} {changed.name!r}: {changed.status}")
 
 
 @click.group("lists")

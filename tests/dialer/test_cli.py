@@ -64,3 +64,12 @@ def test_dnc_add_show_remove_and_registry_import(runner, tmp_path):
 def test_profiles_are_listed(runner):
     result = runner.invoke(main, ["gate", "profiles"])
     assert [line.split()[0] for line in result.output.splitlines()] == ["DE", "FR", "RU", "UK", "US"]
+
+
+def test_a_campaign_is_started_paused_and_stopped_from_the_command_line(runner, db_session):
+    runner.invoke(main, ["campaigns", "create", "Winback", "--profile", "RU", "--caller-id", "+74950000000"])
+    assert "running" in runner.invoke(main, ["campaigns", "set-status", "Winback", "start"]).output
+    assert "paused" in runner.invoke(main, ["campaigns", "set-status", "Winback", "pause"]).output
+    assert "stopped" in runner.invoke(main, ["campaigns", "set-status", "Winback", "stop"]).output
+    refused = runner.invoke(main, ["campaigns", "set-status", "Winback", "start"])
+    assert refused.exit_code != 0 and "cannot be started again" in refused.output
