@@ -62,7 +62,7 @@ class Shift:
         wrap_started: dict[int, float] = {}  # agent token -> start of its wrap-up
         ringing: dict[int, float] = {}  # call id -> placed at
         waiting: dict[int, float] = {}  # call id -> answered at, oldest first
-        finished: deque[FinishedDial] = deque(maxlen=RECENT)
+        finished: deque[tuple[int, FinishedDial]] = deque(maxlen=RECENT)  # by call id, which follows placing
         talks, wraps = [0.0, 0], [0.0, 0]  # sum and count of finished talks and wrap-ups
         busy_seconds = talk_seconds = 0.0
         dials = humans = abandoned = token = 0
@@ -99,7 +99,7 @@ class Shift:
                 else:
                     wrap_mean = wraps[0] / wraps[1] if wraps[1] else LiveStats.wrap_seconds
                     handle = talks[0] / talks[1] + wrap_mean if talks[1] else LiveStats.handle_seconds
-                    newest_first = sorted(finished, key=lambda dial: dial.placed_at, reverse=True)
+                    newest_first = [dial for _, dial in sorted(finished, key=lambda item: item[0], reverse=True)]
                     stats = measure(newest_first, now=now, handle_seconds=handle, wrap_seconds=wrap_mean)
                     budget = Budget(rate=abandoned / humans if humans else 0.0, limit=LIMIT,
                                     connect_within_seconds=ABANDON_AFTER)
@@ -120,7 +120,7 @@ class Shift:
                 push(now + PACER_INTERVAL, "pace")
             elif kind in ("person", "no_person"):
                 placed_at = ringing.pop(data)
-                finished.append(FinishedDial(placed_at, person=kind == "person", seconds=now - placed_at))
+                finished.append((data, FinishedDial(placed_at, person=kind == "person", seconds=now - placed_at)))
                 if kind == "person":
                     humans += 1
                     if free > 0:

@@ -25,6 +25,10 @@ MODES = ("preview", "progressive", "predictive")
 # Until this many dials have settled, the answer rate is at least the prior: a few dials say little.
 MIN_SAMPLES = 60
 PRIOR_ANSWER_RATE = 0.3
+# Fewer answer delays (or unanswered dials) than this say too little about their spread: a prior is used instead.
+MIN_DELAYS = 20
+# The longest a dial stays in progress (ring timeout and machine detection) unless the caller says otherwise.
+SETTLE_SECONDS = 30.0
 # The newest dials, whose answer rate replaces the one of all recent dials when the two clearly differ.
 NEWEST_DIALS = 100
 # How many standard errors apart the two rates must be to count as a change rather than chance.
@@ -91,15 +95,16 @@ class FinishedDial:
     seconds: float
 
 
-def measure(dials: Sequence[FinishedDial], *, now: float, handle_seconds: float = LiveStats.handle_seconds,
+def measure(dials: Sequence[FinishedDial], *, now: float, settle_seconds: float = SETTLE_SECONDS,
+            handle_seconds: float = LiveStats.handle_seconds,
             wrap_seconds: float = LiveStats.wrap_seconds) -> LiveStats:
     """Live statistics from recent finished dials, newest first; the answer rate follows a clear change at once.
 
-    Only dials placed longer ago than the longest one lasted count: among newer dials the quick outcomes
-    (busy, early answers) are over and the slow ones (no answer) are not, which would overstate the answer rate.
+    Only dials placed at least `settle_seconds` ago (the longest a dial can last) count: among newer dials the
+    quick outcomes (busy, early answers) are known and the slow ones (no answer) are not, which would overstate
+    the answer rate and understate how long a person takes to answer.
     """
-    longest = max((d.seconds for d in dials), default=0.0)
-    settled = [d for d in dials if now - d.placed_at >= longest]
+    settled = [d for d in dials if now - d.placed_at >= settle_seconds]
     if not settled:
         return LiveStats(handle_seconds=handle_seconds, wrap_seconds=wrap_seconds)
     answer_rate, samples = sum(d.person for d in settled) / len(settled), len(settled)
@@ -111,10 +116,13 @@ def measure(dials: Sequence[FinishedDial], *, now: float, handle_seconds: float 
         if abs(newest_rate - older_rate) > CHANGE_Z * spread:
             answer_rate, samples = newest_rate, len(newest)
     delays = tuple(d.seconds for d in settled if d.person)
-    return LiveStats(answer_rate=answer_rate, samples=samples,
-                     answer_seconds=sum(delays) / len(delays) if delays else LiveStats.answer_seconds,
+    unanswered = tuple(d.seconds for d in settled if not d.person)
+    if len(delays) < MIN_DELAYS:
+        return LiveStats(answer_rate=answer_rate, samples=samples, handle_seconds=handle_seconds,
+                         wrap_seconds=wrap_seconds)
+    return LiveStats(answer_rate=answer_rate, samples=samples, answer_seconds=sum(delays) / len(delays),
                      handle_seconds=handle_seconds, wrap_seconds=wrap_seconds, answer_delays=delays,
-                     unanswered_seconds=tuple(d.seconds for d in settled if not d.person))
+                     unanswered_seconds=unanswered if len(unanswered) >= MIN_DELAYS else ())
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,12 @@ def test_measure_ignores_dials_too_recent_for_their_slow_outcomes_to_be_known():
     assert (stats.answer_rate, stats.samples) == (pytest.approx(0.25), 200)
 
 
+def test_measure_leaves_out_answer_delays_too_few_to_show_their_spread():
+    stats = measure(dials([(0.05, 100)]), now=1000.0)
+    assert stats.answer_rate == pytest.approx(0.05)
+    assert (stats.answer_delays, stats.answer_seconds) == ((), LiveStats.answer_seconds)
+
+
 def test_measure_reports_the_answer_delays_and_the_lengths_of_unanswered_dials():
     stats = measure(dials([(0.25, 200)]), now=1000.0, handle_seconds=160.0, wrap_seconds=15.0)
     assert set(stats.answer_delays) == {10.0} and set(stats.unanswered_seconds) == {25.0}
