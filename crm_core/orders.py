@@ -10,7 +10,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from .models import Customer, Order, OrderEvent
 
@@ -56,7 +56,7 @@ def find_order(session: Session, number: str, *, caller_customer_id: int | None 
     the caller ID's customer placed it."""
     if not isinstance(number, str) or not ORDER_NUMBER.fullmatch(number):
         return None
-    row = session.execute(_status_query().where(Order.number == number)).first()
+    row = session.execute(_ORDER_BY_NUMBER, {"number": number}).first()
     return _status(row, caller_customer_id) if row else None
 
 
@@ -64,10 +64,7 @@ def latest_order(session: Session, customer_id: int | None) -> OrderStatus | Non
     """The customer's most recently placed order, or None."""
     if not isinstance(customer_id, int):
         return None
-    row = session.execute(
-        _status_query().where(Order.customer_id == customer_id)
-        .order_by(Order.placed_at.desc(), Order.id.desc()).limit(1)
-    ).first()
+    row = session.execute(_LATEST_ORDER, {"customer_id": customer_id}).first()
     return _status(row, customer_id) if row else None
 
 
@@ -76,7 +73,7 @@ def verify_delivery_postal_code(session: Session, order_id: int | None, postal_c
     answer = _postal(postal_code)
     if not isinstance(order_id, int) or not POSTAL_CODE.fullmatch(answer):
         return False
-    expected = session.scalar(sa.select(Order.delivery_postal_code).where(Order.id == order_id))
+    expected = session.scalar(_DELIVERY_POSTAL_CODE, {"order_id": order_id})
     return bool(expected) and hmac.compare_digest(_postal(expected).encode(), answer.encode())
 
 
@@ -86,18 +83,29 @@ def _postal(code) -> str:
 
 def _status_query() -> sa.Select:
     """One statement: the order, its customer's time zone and its latest event (an indexed subquery)."""
-    event = aliased(OrderEvent)
+    orders, customers, events = Order.__table__, Customer.__table__, OrderEvent.__table__
+    latest = events.alias("latest_event")
     latest_event = (
-        sa.select(event.id).where(event.order_id == Order.id)
-        .order_by(event.occurred_at.desc(), event.id.desc()).limit(1).correlate(Order).scalar_subquery()
+        sa.select(latest.c.id).where(latest.c.order_id == orders.c.id)
+        .order_by(latest.c.occurred_at.desc(), latest.c.id.desc()).limit(1).correlate(orders).scalar_subquery()
     )
     return (
-        sa.select(Order.id, Order.number, Order.customer_id, Order.status, Order.carrier, Order.promised_delivery,
-                  Order.estimated_delivery, Order.delivered_at, Order.total_minor, Order.currency,
-                  Customer.time_zone, OrderEvent.occurred_at, OrderEvent.location)
-        .join(Customer, Customer.id == Order.customer_id)
-        .outerjoin(OrderEvent, OrderEvent.id == latest_event)
+        sa.select(orders.c.id, orders.c.number, orders.c.customer_id, orders.c.status, orders.c.carrier,
+                  orders.c.promised_delivery, orders.c.estimated_delivery, orders.c.delivered_at, orders.c.total_minor,
+                  orders.c.currency, customers.c.time_zone, events.c.occurred_at, events.c.location)
+        .join(customers, customers.c.id == orders.c.customer_id)
+        .outerjoin(events, events.c.id == latest_event)
     )
+
+
+# Built once, on the tables rather than the ORM classes: the IVR runs them on every order question.
+_order = Order.__table__.c
+_ORDER_BY_NUMBER = _status_query().where(_order.number == sa.bindparam("number"))
+_LATEST_ORDER = (
+    _status_query().where(_order.customer_id == sa.bindparam("customer_id"))
+    .order_by(_order.placed_at.desc(), _order.id.desc()).limit(1)
+)
+_DELIVERY_POSTAL_CODE = sa.select(_order.delivery_postal_code).where(_order.id == sa.bindparam("order_id"))
 
 
 def _status(row, caller_customer_id: int | None) -> OrderStatus:
