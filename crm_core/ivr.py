@@ -1,37 +1,91 @@
-"""What the IVR needs from the CRM besides orders: who is calling, and the session log (path, outcome)."""
+"""What the IVR needs from the CRM besides orders: who is calling, and the session log (path, outcome).
+
+Every IVR webhook runs these, so they work on the tables with statements built once: a call's IVR state is
+read and written as plain values, without loading or flushing an ORM Interaction.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .models import Customer, Interaction, InteractionEvent, Order
 
+_customers, _orders, _interactions = Customer.__table__.c, Order.__table__.c, Interaction.__table__.c
+_CALLER_PROFILE = sa.select(
+    _customers.first_name, _customers.last_name, _customers.company_name, _customers.language,
+    sa.exists().where(_orders.customer_id == _customers.id).label("has_orders"),
+).where(_customers.id == sa.bindparam("customer_id"))
+_IVR_CALL = sa.select(
+    _interactions.id, _interactions.customer_id, _interactions.from_number, _interactions.language,
+    _interactions.context, _interactions.ivr_path, _interactions.ivr_flow,
+).where(_interactions.call_sid == sa.bindparam("call_sid"))
+# Values left NULL keep what the row has: one statement for every kind of turn.
+_SAVE_TURN = sa.update(Interaction.__table__).where(_interactions.id == sa.bindparam("call_id")).values(
+    context=sa.bindparam("context", type_=_interactions.context.type),
+    ivr_path=sa.bindparam("ivr_path", type_=_interactions.ivr_path.type),
+    language=sa.func.coalesce(sa.bindparam("language", type_=sa.String), _interactions.language),
+    ivr_outcome=sa.func.coalesce(sa.bindparam("outcome", type_=sa.String), _interactions.ivr_outcome),
+    ivr_flow=sa.func.coalesce(sa.bindparam("flow", type_=sa.String), _interactions.ivr_flow),
+    ivr_flow_version=sa.func.coalesce(sa.bindparam("flow_version", type_=sa.String), _interactions.ivr_flow_version),
+)
+_INSERT_EVENTS = sa.insert(InteractionEvent.__table__)
+
+
+@dataclass(frozen=True)
+class IvrCall:
+    """The columns of a call's interaction that the IVR reads."""
+
+    id: int
+    customer_id: int | None
+    from_number: str | None
+    language: str | None
+    context: dict
+    ivr_path: list
+    ivr_flow: str | None
+
+    @classmethod
+    def of(cls, interaction: Interaction) -> "IvrCall":
+        """The IVR's view of an interaction already loaded or just opened. Its flow matters only once an IVR
+        session is under way: not reading it otherwise spares a call just opened a SELECT of that column."""
+        context = interaction.context or {}
+        return cls(interaction.id, interaction.customer_id, interaction.from_number, interaction.language, context,
+                   interaction.ivr_path or [], interaction.ivr_flow if "ivr" in context else None)
+
+
+def ivr_call(session: Session, call_sid: str) -> IvrCall | None:
+    """The IVR's view of the interaction of a call under way, or None if the call has none yet."""
+    row = session.execute(_IVR_CALL, {"call_sid": call_sid}).first()
+    return IvrCall(row.id, row.customer_id, row.from_number, row.language, row.context or {}, row.ivr_path or [],
+                   row.ivr_flow) if row else None
+
 
 def caller_profile(session: Session, customer_id: int | None) -> dict | None:
     """How to greet a known caller: the name to say, their language, whether they have orders."""
     if not isinstance(customer_id, int):
         return None
-    has_orders = sa.exists().where(Order.customer_id == Customer.id)
-    row = session.execute(
-        sa.select(Customer.first_name, Customer.last_name, Customer.company_name, Customer.language,
-                  has_orders.label("has_orders")).where(Customer.id == customer_id)
-    ).first()
+    row = session.execute(_CALLER_PROFILE, {"customer_id": customer_id}).first()
     if row is None:
         return None
     return {"customer_id": customer_id, "name": row.first_name or row.company_name or row.last_name,
             "language": row.language, "has_orders": bool(row.has_orders)}
 
 
-def log_ivr_steps(session: Session, interaction: Interaction, steps: list[tuple[str, dict]]) -> None:
-    """Append one webhook's IVR steps to the call's path and timeline in a single write (an IVR answer
-    often runs several steps). Flushes."""
-    interaction.ivr_path = [*interaction.ivr_path, *(step for step, _ in steps)]
+def save_ivr_turn(session: Session, call: IvrCall, *, context: dict, steps: list[tuple[str, dict]],
+                  language: str | None = None, outcome: str | None = None, flow: str | None = None,
+                  flow_version: str | None = None) -> None:
+    """Store one webhook's IVR turn: the call's new context, its path and timeline extended by the turn's
+    steps (an IVR answer often runs several), and the language, outcome and flow when given. One UPDATE
+    and one batched INSERT, whatever the turn did."""
+    session.execute(_SAVE_TURN, {
+        "call_id": call.id, "context": context, "ivr_path": [*call.ivr_path, *(step for step, _ in steps)],
+        "language": language, "outcome": outcome, "flow": flow, "flow_version": flow_version,
+    })
     if steps:
-        session.execute(sa.insert(InteractionEvent), [
-            {"interaction_id": interaction.id, "kind": "ivr", "detail": {"step": step, **detail}}
-            for step, detail in steps])
-    session.flush()
+        session.execute(_INSERT_EVENTS, [
+            {"interaction_id": call.id, "kind": "ivr", "detail": {"step": step, **detail}} for step, detail in steps])
 
 
 def close_ivr_session(session: Session, interaction: Interaction) -> str | None:

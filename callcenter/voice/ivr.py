@@ -1,5 +1,8 @@
 """The IVR's webhooks: parse Twilio's parameters, run the flow engine on the call's stored state, keep the
-session log on the call's Interaction, commit once, answer TwiML."""
+session log on the call's Interaction, commit once, answer TwiML.
+
+Every answer of every caller comes here: the call's IVR state is read and written through `crm_core.ivr`'s
+plain statements (one read, one UPDATE, one INSERT of the step log), not by loading the ORM Interaction."""
 
 from __future__ import annotations
 
@@ -13,8 +16,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from crm_core import calls, orders, tasks
 from crm_core.db import utcnow
 from crm_core.errors import InvalidPhoneNumber
-from crm_core.ivr import caller_profile, log_ivr_steps
-from crm_core.models import Interaction
+from crm_core.ivr import IvrCall, caller_profile, ivr_call, save_ivr_turn
 from crm_core.phones import normalize_phone
 from ivr_flows import DEFAULT_FLOW, Reply, Turn, Wiring, continue_session, shipped_catalog, start_session
 
@@ -34,7 +36,7 @@ SERVICES = frozenset({"caller", "latest_order", "find_order", "verify_delivery_p
 def ivr_start():
     """A call enters the IVR (a number's voice URL can point here directly)."""
     interaction = calls.open_call(get_session(), **_call_parameters())
-    response = start_ivr(interaction)
+    response = start_ivr(IvrCall.of(interaction))
     get_session().commit()
     return twiml(response)
 
@@ -43,34 +45,36 @@ def ivr_start():
 @twilio_webhook()
 def ivr_input():
     """The caller answered an IVR step (keys, speech or a recording), or stayed silent."""
-    interaction = calls.call_record(get_session(), **_call_parameters())
+    session = get_session()
     form = request.form
+    # As calls.call_record, reading only what the IVR needs: a call whose first webhook never reached us is opened.
+    call = ivr_call(session, form["CallSid"]) or IvrCall.of(calls.open_call(session, **_call_parameters()))
     reply = Reply(step=request.args.get("step"), digits=form.get("Digits", ""), speech=form.get("SpeechResult", ""),
                   recording_url=form.get("RecordingUrl", ""))
-    response = continue_ivr(interaction, reply)
-    get_session().commit()
+    response = continue_ivr(call, reply)
+    session.commit()
     return twiml(response)
 
 
-def start_ivr(interaction: Interaction, flow: str = DEFAULT_FLOW) -> VoiceResponse:
+def start_ivr(call: IvrCall, flow: str = DEFAULT_FLOW) -> VoiceResponse:
     """Hand a call to the IVR and return the TwiML of its first step; a call already in the IVR (a retried
-    webhook) hears its waiting step again. Flushes; the caller commits."""
-    if (interaction.context or {}).get("ivr"):
-        return continue_ivr(interaction, Reply())
-    call = {"from": interaction.from_number, "customer_id": interaction.customer_id}
-    turn = start_session(_catalog(), flow, call, _wiring(get_session(), interaction))
-    _keep(get_session(), interaction, turn, flow)
+    webhook) hears its waiting step again. Writes; the caller commits."""
+    if call.context.get("ivr"):
+        return continue_ivr(call, Reply())
+    caller = {"from": call.from_number, "customer_id": call.customer_id}
+    turn = start_session(_catalog(), flow, caller, _wiring(get_session(), call))
+    _keep(get_session(), call, turn, flow=flow)
     return turn.response
 
 
-def continue_ivr(interaction: Interaction, reply: Reply) -> VoiceResponse:
-    """Apply the caller's answer to the call's IVR session and return what they hear next. Flushes."""
-    state = (interaction.context or {}).get("ivr")
+def continue_ivr(call: IvrCall, reply: Reply) -> VoiceResponse:
+    """Apply the caller's answer to the call's IVR session and return what they hear next. Writes."""
+    state = call.context.get("ivr")
     if not state:
-        return start_ivr(interaction)
-    entry_flow = interaction.ivr_flow or DEFAULT_FLOW
-    turn = continue_session(_catalog(), state, reply, _wiring(get_session(), interaction), entry_flow)
-    _keep(get_session(), interaction, turn, entry_flow)
+        return start_ivr(call)
+    entry_flow = call.ivr_flow or DEFAULT_FLOW
+    turn = continue_session(_catalog(), state, reply, _wiring(get_session(), call), entry_flow)
+    _keep(get_session(), call, turn)
     return turn.response
 
 
@@ -85,25 +89,18 @@ def _call_parameters() -> dict:
             "default_region": current_app.config["DEFAULT_REGION"]}
 
 
-def _keep(session: Session, interaction: Interaction, turn: Turn, entry_flow: str) -> None:
-    """Store the session's state and log: path and masked inputs, flow and version, outcome, and what an
-    agent should see when the caller is handed over."""
-    if interaction.ivr_flow is None:
-        interaction.ivr_flow = entry_flow
-        interaction.ivr_flow_version = _catalog()[entry_flow].version
-    context = dict(interaction.context or {})
-    context["ivr"] = turn.state()
+def _keep(session: Session, call: IvrCall, turn: Turn, *, flow: str | None = None) -> None:
+    """Store the session's state and log: path and masked inputs, outcome, what an agent should see when
+    the caller is handed over, and the flow with its version when a session starts."""
+    context = call.context | {"ivr": turn.state()}
     if turn.handoff:
         context.update(turn.handoff["context"])
-    interaction.context = context
-    if turn.language:
-        interaction.language = turn.language
-    if turn.outcome:
-        interaction.ivr_outcome = turn.outcome
-    log_ivr_steps(session, interaction, [(visit.step, visit.detail) for visit in turn.visits])
+    save_ivr_turn(session, call, context=context, steps=[(visit.step, visit.detail) for visit in turn.visits],
+                  language=turn.language or None, outcome=turn.outcome or None, flow=flow,
+                  flow_version=_catalog()[flow].version if flow else None)
 
 
-def _wiring(session: Session, interaction: Interaction) -> Wiring:
+def _wiring(session: Session, call: IvrCall) -> Wiring:
     """The crm_core services bound to this request's session and call, our webhook URLs, today's date."""
     region = current_app.config["DEFAULT_REGION"]
 
@@ -115,8 +112,8 @@ def _wiring(session: Session, interaction: Interaction) -> Wiring:
         return {"e164": phone.e164, "national": phone.national} if phone else None
 
     def schedule_callback(phone, note):
-        task = tasks.create_callback(session, phone_e164=phone, due_at=utcnow(), customer_id=interaction.customer_id,
-                                     source_interaction_id=interaction.id, note=note)
+        task = tasks.create_callback(session, phone_e164=phone, due_at=utcnow(), customer_id=call.customer_id,
+                                     source_interaction_id=call.id, note=note)
         return {"id": task.id}
 
     services = {
@@ -133,7 +130,7 @@ def _wiring(session: Session, interaction: Interaction) -> Wiring:
         services=services,
         action_url=lambda step: webhook_url("voice.ivr_input", step=step),
         enqueue=lambda response, queue: enqueue_for_agent(response, queue or AGENT_QUEUE),
-        today=_callers_today(interaction.from_number, region),
+        today=_callers_today(call.from_number, region),
     )
 
 

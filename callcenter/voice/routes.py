@@ -10,7 +10,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from agent_console.desk import agent_identity
 from crm_core import calls
-from crm_core.ivr import close_ivr_session
+from crm_core.ivr import IvrCall, close_ivr_session
 
 from ..console.wiring import current_desk
 from ..db import get_session
@@ -52,8 +52,7 @@ def _language(interaction) -> str:
 @twilio_webhook()
 def incoming():
     """A call arrives: open its interaction and hand the caller to the IVR's default flow."""
-    interaction = _call(calls.open_call)
-    response = start_ivr(interaction)
+    response = start_ivr(IvrCall.of(_call(calls.open_call)))
     get_session().commit()
     return twiml(response)
 
