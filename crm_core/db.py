@@ -18,6 +18,11 @@ NAMING_CONVENTION = {
 }
 
 
+# Connections an engine keeps open (the web process's concurrent requests), and how many more it may open briefly.
+POOL_SIZE = 20
+POOL_OVERFLOW = 30
+
+
 class UTCDateTime(sa.TypeDecorator):
     """Store timestamps as naive UTC and hand them back timezone-aware, on SQLite and PostgreSQL alike."""
 
@@ -51,6 +56,11 @@ class Base(DeclarativeBase):
 def make_engine(url: str, **kwargs) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL and a busy timeout so several processes can share the file."""
     url = postgres_with_psycopg(url)
+    # A web process serves many requests at once, each with its own connection. Connections beyond pool_size are
+    # closed as soon as they are returned, so a smaller pool opens and closes a PostgreSQL connection (a backend
+    # process) for every request under load. The pool only grows on demand: a one-job worker keeps one connection.
+    kwargs.setdefault("pool_size", POOL_SIZE)
+    kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     if url.startswith("sqlite"):
         # isolation_level=None + an explicit BEGIN is SQLAlchemy's documented recipe for working SAVEPOINTs on pysqlite.
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False, "isolation_level": None})
