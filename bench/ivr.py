@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -91,16 +92,19 @@ def main() -> int:
     database_url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-ivr-')) / 'bench.sqlite3'}"
     callers = callers_with_orders(database_url, args.customers, args.requests)
     with WebServer("bench.webhook_app:app", database_url=database_url, redis_url=args.redis_url) as server:
-        measure_step = lambda: run_closed_loop(  # noqa: E731
-            calls_at_the_timed_step(server.url, callers, args.concurrency), args.concurrency, expect=b"<Say")
-        measure_bare = lambda: run_closed_loop(  # noqa: E731
-            bare_requests(server.url, len(callers)), args.concurrency, expect=b"Hello")
-        measure_bare()  # warm-up
-        bare, step = [], []
+        def measure(to_send: list[tuple[str, dict, dict]], expect: bytes, cpu: list[float]):
+            started = server.cpu_seconds()
+            result = run_closed_loop(to_send, args.concurrency, expect=expect)
+            cpu.append((server.cpu_seconds() - started) / len(to_send) * 1000)
+            return result
+
+        measure(bare_requests(server.url, len(callers)), b"Hello", [])  # warm-up
+        bare, step, bare_cpu, step_cpu = [], [], [], []
         for _ in range(args.rounds):  # interleaved
-            bare.append(measure_bare())
-            step.append(measure_step())
+            bare.append(measure(bare_requests(server.url, len(callers)), b"Hello", bare_cpu))
+            step.append(measure(calls_at_the_timed_step(server.url, callers, args.concurrency), b"<Say", step_cpu))
     b, s = summarize("bare constant TwiML", bare), summarize("IVR step + order lookup", step)
+    b["server_cpu_ms"], s["server_cpu_ms"] = statistics.median(bare_cpu), statistics.median(step_cpu)
     ratio = s["rps"] / b["rps"]
     report = {"database": database_url.split(":")[0], "callers": len(callers), "bare": b, "ivr_step": s,
               "throughput_ratio": ratio, "target": 0.5, "pass": ratio >= 0.5 and s["errors"] == 0}
@@ -109,7 +113,7 @@ def main() -> int:
     else:
         for r in (b, s):
             print(f"{r['name']:<24} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
-                  f"errors {r['errors']}")
+                  f"web process CPU {r['server_cpu_ms']:.2f} ms/request  errors {r['errors']}")
         print(f"throughput ratio IVR step/bare = {ratio:.2f} (target >= 0.5): {'PASS' if report['pass'] else 'FAIL'}")
     return 0 if report["pass"] else 1
 

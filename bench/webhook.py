@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -86,21 +87,27 @@ def main() -> int:
     try:
         with WebServer("bench.webhook_app:app", database_url=database_url, redis_url=redis_url,
                        threads=args.threads, workers=args.workers) as server:
-            def measure(path: str, n: int):
+            def measure(path: str, n: int, cpu: list[float] | None = None):
                 expect = b"<Gather" if path == "/voice/incoming" else b"Hello"
-                return run_closed_loop(signed_requests(server.url, path, n), args.concurrency, expect=expect)
+                to_send = signed_requests(server.url, path, n)
+                started = server.cpu_seconds()
+                result = run_closed_loop(to_send, args.concurrency, expect=expect)
+                if cpu is not None:
+                    cpu.append((server.cpu_seconds() - started) / n * 1000)
+                return result
 
             measure("/voice/incoming", 200)  # warm-up
             measure("/bench/bare", 200)
-            bare, incoming = [], []
+            bare, incoming, bare_cpu, incoming_cpu = [], [], [], []
             for _ in range(args.rounds):  # interleaved so both see the same machine state
-                bare.append(measure("/bench/bare", args.requests))
-                incoming.append(measure("/voice/incoming", args.requests))
+                bare.append(measure("/bench/bare", args.requests, bare_cpu))
+                incoming.append(measure("/voice/incoming", args.requests, incoming_cpu))
     finally:
         if redis_server:
             redis_server.stop()
 
     b, w = summarize("bare constant TwiML", bare), summarize("/voice/incoming", incoming)
+    b["server_cpu_ms"], w["server_cpu_ms"] = statistics.median(bare_cpu), statistics.median(incoming_cpu)
     ratio = w["rps"] / b["rps"]
     report = {"database": database_url.split(":")[0], "concurrency": args.concurrency, "bare": b, "incoming": w,
               "throughput_ratio": ratio, "target": 0.5, "pass": ratio >= 0.5 and w["errors"] == 0}
@@ -109,7 +116,7 @@ def main() -> int:
     else:
         for r in (b, w):
             print(f"{r['name']:<22} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
-                  f"errors {r['errors']}")
+                  f"web process CPU {r['server_cpu_ms']:.2f} ms/request  errors {r['errors']}")
         print(f"throughput ratio incoming/bare = {ratio:.2f} (target >= 0.5): {'PASS' if report['pass'] else 'FAIL'}")
     return 0 if report["pass"] else 1
 
