@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from . import bridge, conferences, operations
 from .calls import Call, Dequeue, StatusCallback, Target
-from .flow import CallEnded
+from .flow import CallEnded, Redirected
 from .twiml import Verb
 from .verbs import resolve
 
@@ -61,7 +61,9 @@ def dial(runner: CallRunner, verb: Verb, document_url: str | None) -> Target | N
             conferences.join(runner, next(n for n in nouns if n.name == "Conference"), document_url, outcome)
         else:
             _dial_legs(runner, nouns, timeout, verb.attr("callerId"), document_url, outcome)
-    except CallEnded:
+    except (CallEnded, Redirected):
+        # Hung up, or moved elsewhere by the REST API: Twilio still requests the action (and ignores its TwiML)
+        # before the call goes on at the redirect's URL.
         if action:
             outcome.ended("completed" if outcome.bridged_at is not None else "canceled", runner.clock.now())
             runner.notify(Target(action, method, params=outcome.params()))
