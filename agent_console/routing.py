@@ -36,21 +36,28 @@ local offers = {}
 for _, call in ipairs(calls) do
   if #agents == 0 then break end
   local key = prefix .. ':call:' .. call.sid
-  local info = redis.call('HMGET', key, 'skill', 'language', 'declined_by')
+  local info = redis.call('HMGET', key, 'skill', 'language', 'declined_by', 'for_agent', 'for_until')
   local declined = cjson.decode(info[3] or '[]')
+  -- a call transferred to a named agent waits for that agent alone until `for_until`
+  local target = info[4] or ''
+  if target ~= '' and (tonumber(info[5] or '0') or 0) < now then target = '' end
   for index, agent in ipairs(agents) do
-    local a = redis.call('HMGET', prefix .. ':agent:' .. agent, 'skills', 'languages')
     local ok = true
-    local skills, languages = cjson.decode(a[1] or '[]'), cjson.decode(a[2] or '[]')
-    if info[1] and info[1] ~= '' and #skills > 0 then
-      ok = false
-      for _, s in ipairs(skills) do if s == info[1] then ok = true end end
+    if target ~= '' then
+      ok = agent == target
+    else
+      local a = redis.call('HMGET', prefix .. ':agent:' .. agent, 'skills', 'languages')
+      local skills, languages = cjson.decode(a[1] or '[]'), cjson.decode(a[2] or '[]')
+      if info[1] and info[1] ~= '' and #skills > 0 then
+        ok = false
+        for _, s in ipairs(skills) do if s == info[1] then ok = true end end
+      end
+      if ok and info[2] and info[2] ~= '' and #languages > 0 then
+        ok = false
+        for _, l in ipairs(languages) do if l == info[2] then ok = true end end
+      end
+      for _, d in ipairs(declined) do if tostring(d) == agent then ok = false end end
     end
-    if ok and info[2] and info[2] ~= '' and #languages > 0 then
-      ok = false
-      for _, l in ipairs(languages) do if l == info[2] then ok = true end end
-    end
-    for _, d in ipairs(declined) do if tostring(d) == agent then ok = false end end
     if ok then
       redis.call('ZREM', prefix .. ':available', agent)
       redis.call('ZREM', prefix .. ':queue:' .. call.queue, call.sid)
@@ -75,6 +82,9 @@ if redis.call('HGET', key, 'offered_to') ~= agent then return 0 end
 local call = redis.call('HMGET', key, 'queue', 'enqueued_at', 'declined_by')
 redis.call('HDEL', key, 'offered_to', 'offer_expires')
 redis.call('ZREM', prefix .. ':offers', sid)
+if redis.call('HGET', key, 'for_agent') == agent then
+  redis.call('HDEL', key, 'for_agent', 'for_until')  -- the named agent did not take it: anyone may
+end
 if decline == '1' then
   local declined = cjson.decode(call[3] or '[]')
   table.insert(declined, agent)
@@ -99,6 +109,49 @@ redis.call('HSET', key, 'agent', agent)
 redis.call('HDEL', key, 'offered_to', 'offer_expires')
 redis.call('HSET', prefix .. ':agent:' .. agent, 'state', 'on_call', 'since', now, 'call_sid', sid)
 return 1
+"""
+
+# A connected call leaves its agent for another queue or agent (cold transfer): the call's record is replaced by
+# a pending one that the caller's next queue notice enqueues; the transferring agent keeps the call until the
+# provider has redirected the caller (then `release`).
+_TRANSFER = """
+local prefix, agent, sid = ARGV[1], ARGV[2], ARGV[3]
+local queue, skill, language, for_agent, for_until, transfer = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+local a = redis.call('HMGET', prefix .. ':agent:' .. agent, 'state', 'call_sid')
+if a[1] ~= 'on_call' or a[2] ~= sid then return 0 end
+local key = prefix .. ':call:' .. sid
+local c = redis.call('HMGET', key, 'interaction_id', 'agent', 'dialing')
+if not c[1] or c[2] ~= agent or c[3] == '1' then return 0 end
+redis.call('DEL', key)
+redis.call('HSET', key, 'interaction_id', c[1], 'queue', queue, 'skill', skill, 'language', language,
+           'declined_by', cjson.encode({agent}), 'transfer', transfer)
+if for_agent ~= '' then redis.call('HSET', key, 'for_agent', for_agent, 'for_until', for_until) end
+return 1
+"""
+
+# The agent's call left them without a wrap-up of theirs (transferred): they go to `state`.
+_RELEASE = """
+local prefix, agent, sid, now, state, reason = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
+local key = prefix .. ':agent:' .. agent
+local a = redis.call('HMGET', key, 'state', 'call_sid')
+if a[1] ~= 'on_call' or a[2] ~= sid then return 0 end
+redis.call('HSET', key, 'state', state, 'since', now, 'call_sid', '', 'reason', reason, 'held', '0')
+if state == 'available' then
+  redis.call('HSET', key, 'idle_since', now)
+  redis.call('ZADD', prefix .. ':available', now, agent)
+end
+return 1
+"""
+
+# An agent places a call themselves (click-to-dial): only when available or on a break, never twice.
+_START_OUTBOUND = """
+local prefix, agent, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local key = prefix .. ':agent:' .. agent
+local a = redis.call('HMGET', key, 'state', 'reason')
+if a[1] ~= 'available' and a[1] ~= 'break' then return {a[1] or 'offline', ''} end
+redis.call('ZREM', prefix .. ':available', agent)
+redis.call('HSET', key, 'state', 'on_call', 'since', now, 'call_sid', '', 'reason', '', 'held', '0')
+return {'ok', a[1], a[2] or ''}
 """
 
 
@@ -126,6 +179,9 @@ class QueuedCall:
     enqueued_at: float = 0.0
     agent_id: int | None = None
     declined_by: list[int] = field(default_factory=list)
+    for_agent: int | None = None  # transferred to this agent by name
+    transfer: dict | None = None  # who transferred the call, to whom, with what note
+    dialing: bool = False  # placed by its agent (click-to-dial), not answered yet
 
 
 @dataclass
@@ -141,6 +197,7 @@ class AgentStatus:
     name: str = ""
     skills: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
+    held: bool = False  # on_call with the caller on hold
 
 
 class Router:
@@ -155,6 +212,9 @@ class Router:
         self._dispatch = connection.register_script(_DISPATCH)
         self._withdraw = connection.register_script(_WITHDRAW)
         self._accept = connection.register_script(_ACCEPT)
+        self._transfer = connection.register_script(_TRANSFER)
+        self._release = connection.register_script(_RELEASE)
+        self._start_outbound = connection.register_script(_START_OUTBOUND)
 
     # -- agents ---------------------------------------------------------------------------------------------
 
@@ -178,7 +238,7 @@ class Router:
         key = self._agent_key(agent_id)
         with self.redis.pipeline() as pipe:
             pipe.hset(key, mapping={"state": state, "since": now, "reason": reason if state == "break" else "",
-                                    "call_sid": ""})
+                                    "call_sid": "", "held": 0})
             if state == "available":
                 pipe.hset(key, "idle_since", now)
                 pipe.zadd(f"{self.prefix}:available", {agent_id: now})
@@ -199,6 +259,7 @@ class Router:
             reason=d.get("reason", ""), call_sid=d.get("call_sid", ""),
             idle_since=float(d["idle_since"]) if d.get("idle_since") else None, name=d.get("name", ""),
             skills=json.loads(d.get("skills", "[]")), languages=json.loads(d.get("languages", "[]")),
+            held=d.get("held") == "1",
         )
 
     def agents(self) -> list[AgentStatus]:
@@ -209,16 +270,22 @@ class Router:
     # -- calls ----------------------------------------------------------------------------------------------
 
     def enqueue(self, call: QueuedCall) -> list[Offer]:
-        """A caller starts waiting (again, if already known: the original place is kept); offer if possible."""
+        """A caller starts waiting (again, if already known: the original place is kept); offer if possible.
+
+        A call being transferred already has its record (queue, skill, target agent): that record wins."""
         key = self._call_key(call.call_sid)
         enqueued_at = call.enqueued_at or self.clock()
         if not self.redis.hsetnx(key, "enqueued_at", enqueued_at):
             return self.dispatch()  # the same call enqueued twice (retried webhook): keep its place
-        self.redis.hset(key, mapping={"interaction_id": call.interaction_id, "queue": call.queue,
-                                      "skill": call.skill, "language": call.language})
         with self.redis.pipeline() as pipe:
-            pipe.sadd(f"{self.prefix}:queues", call.queue)
-            pipe.zadd(f"{self.prefix}:queue:{call.queue}", {call.call_sid: enqueued_at})
+            for name, value in (("interaction_id", call.interaction_id), ("queue", call.queue),
+                                ("skill", call.skill), ("language", call.language)):
+                pipe.hsetnx(key, name, value)
+            pipe.hget(key, "queue")
+            queue = pipe.execute()[-1].decode()
+        with self.redis.pipeline() as pipe:
+            pipe.sadd(f"{self.prefix}:queues", queue)
+            pipe.zadd(f"{self.prefix}:queue:{queue}", {call.call_sid: enqueued_at})
             pipe.execute()
         return self.dispatch()
 
@@ -235,9 +302,12 @@ class Router:
         d = {k.decode(): v.decode() for k, v in data.items()}
         return QueuedCall(
             call_sid=call_sid, interaction_id=int(d["interaction_id"]), queue=d["queue"], skill=d.get("skill", ""),
-            language=d.get("language", ""), enqueued_at=float(d["enqueued_at"]),
+            language=d.get("language", ""), enqueued_at=float(d.get("enqueued_at") or 0),
             agent_id=int(d["agent"]) if d.get("agent") else None,
             declined_by=[int(a) for a in json.loads(d.get("declined_by", "[]"))],
+            for_agent=int(d["for_agent"]) if d.get("for_agent") else None,
+            transfer=json.loads(d["transfer"]) if d.get("transfer") else None,
+            dialing=d.get("dialing") == "1",
         )
 
     def position(self, call_sid: str) -> int | None:
@@ -252,6 +322,12 @@ class Router:
         """Seconds until the pending offer of a call expires (0 when none is pending)."""
         expires = self.redis.hget(self._call_key(call_sid), "offer_expires")
         return max(0.0, round(float(expires) - self.clock(), 1)) if expires else 0.0
+
+    def offer_info(self, call_sid: str) -> tuple[float, dict | None]:
+        """`offer_seconds_left` and the call's transfer details (if it is being transferred), in one round trip."""
+        expires, transfer = self.redis.hmget(self._call_key(call_sid), "offer_expires", "transfer")
+        seconds = max(0.0, round(float(expires) - self.clock(), 1)) if expires else 0.0
+        return seconds, json.loads(transfer) if transfer else None
 
     def waiting(self, queue: str) -> list[str]:
         """Call SIDs waiting in `queue`, first in line first."""
@@ -306,14 +382,84 @@ class Router:
             pipe.execute()
         return withdrawn, (self.dispatch() if withdrawn else [])
 
-    def call_ended(self, agent_id: int) -> AgentStatus:
-        """The agent's call is over: wrap-up time before the next call."""
+    def call_ended(self, agent_id: int, call_sid: str | None = None) -> AgentStatus:
+        """The agent's call (`call_sid`, if given) is over: wrap-up time before the next call."""
         status = self.agent(agent_id)
-        if status.state != "on_call":
-            raise RoutingError(f"agent {agent_id} is not on a call")
-        self.redis.hset(self._agent_key(agent_id), mapping={"state": "wrap_up", "since": self.clock()})
-        self.redis.delete(self._call_key(status.call_sid))
+        if status.state != "on_call" or (call_sid is not None and status.call_sid != call_sid):
+            raise RoutingError(f"agent {agent_id} is not on call {call_sid or ''}".rstrip())
+        self.redis.hset(self._agent_key(agent_id), mapping={"state": "wrap_up", "since": self.clock(), "held": 0})
+        key = self._call_key(status.call_sid)
+        if self.redis.hget(key, "agent") == str(agent_id).encode():
+            self.redis.delete(key)  # (a call on its way to someone else keeps its record)
         return self.agent(agent_id)
+
+    # -- call handling ----------------------------------------------------------------------------------------
+
+    def set_held(self, agent_id: int, call_sid: str, held: bool) -> AgentStatus:
+        """Mark the agent's call as on hold (or back)."""
+        status = self.agent(agent_id)
+        if status.state != "on_call" or status.call_sid != call_sid:
+            raise RoutingError(f"agent {agent_id} is not on call {call_sid}")
+        self.redis.hset(self._agent_key(agent_id), "held", int(held))
+        return self.agent(agent_id)
+
+    def transfer(self, agent_id: int, call_sid: str, *, queue: str, skill: str = "", language: str = "",
+                 for_agent: int | None = None, info: dict | None = None) -> QueuedCall:
+        """Hand the agent's connected call to `queue` (and to `for_agent` alone for a while, if given): its record
+        waits for the caller's next queue notice. The agent keeps the call until `release`."""
+        for_until = self.clock() + 2 * self.offer_timeout
+        if not self._transfer(args=[self.prefix, agent_id, call_sid, queue, skill, language,
+                                    for_agent if for_agent is not None else "", for_until,
+                                    json.dumps(info or {}, ensure_ascii=False)]):
+            raise RoutingError(f"agent {agent_id} has no connected call {call_sid} to transfer")
+        return self.call(call_sid)
+
+    def release(self, agent_id: int, call_sid: str, state: str = "available", reason: str = "") -> list[Offer]:
+        """The agent's call went elsewhere: the agent goes to `state` (available or break) with no wrap-up."""
+        if not self._release(args=[self.prefix, agent_id, call_sid, self.clock(), state, reason]):
+            raise RoutingError(f"agent {agent_id} is not on call {call_sid}")
+        return self.dispatch() if state == "available" else []
+
+    def start_outbound(self, agent_id: int) -> AgentStatus:
+        """The agent starts placing a call: on_call at once, so no offer reaches them meanwhile.
+
+        Returns their status before (for `cancel_outbound`)."""
+        before = self.agent(agent_id)
+        result = [r.decode() for r in self._start_outbound(args=[self.prefix, agent_id, self.clock()])]
+        if result[0] != "ok":
+            raise RoutingError(f"cannot place a call while {result[0]}")
+        before.state, before.reason = result[1], result[2]
+        return before
+
+    def cancel_outbound(self, agent_id: int, before: AgentStatus) -> AgentStatus:
+        """The call could not be placed: the agent goes back to what they were doing."""
+        self._release(args=[self.prefix, agent_id, "", self.clock(), before.state, before.reason])
+        return self.agent(agent_id)
+
+    def outbound_placed(self, agent_id: int, call_sid: str, interaction_id: int) -> AgentStatus:
+        """The agent's call was placed: it belongs to the agent (no queue) until it ends."""
+        now = self.clock()
+        with self.redis.pipeline() as pipe:
+            pipe.hset(self._call_key(call_sid), mapping={"interaction_id": interaction_id, "queue": "",
+                                                         "agent": agent_id, "enqueued_at": now, "dialing": 1})
+            pipe.hset(self._agent_key(agent_id), "call_sid", call_sid)
+            pipe.execute()
+        return self.agent(agent_id)
+
+    def outbound_answered(self, call_sid: str) -> QueuedCall | None:
+        """The callee answered the agent's call."""
+        self.redis.hdel(self._call_key(call_sid), "dialing")
+        return self.call(call_sid)
+
+    def overdue_wrap_ups(self, limit: float) -> list[AgentStatus]:
+        """Agents in wrap-up for longer than `limit` seconds."""
+        now = self.clock()
+        overdue = []
+        for agent_id in self.redis.smembers(f"{self.prefix}:agents"):
+            state, since = self.redis.hmget(self._agent_key(int(agent_id)), "state", "since")
+            if state == b"wrap_up" and since and float(since) + limit <= now:
+                overdue.append(self.agent(int(agent_id)))
+        return overdue
 
     # -- presence -------------------------------------------------------------------------------------------
 
@@ -354,7 +500,7 @@ class Router:
         with self.redis.pipeline() as pipe:
             pipe.zrem(f"{self.prefix}:available", agent_id)
             pipe.hset(self._agent_key(agent_id), mapping={"state": "offline", "since": now, "reason": reason,
-                                                          "call_sid": ""})
+                                                          "call_sid": "", "held": 0})
             pipe.execute()
         return before, offers
 

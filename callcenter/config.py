@@ -58,6 +58,8 @@ class Config:
     OFFER_TIMEOUT_SECONDS: int = 15
     # Seconds without any open console before an agent is made unavailable.
     AGENT_DISCONNECT_GRACE_SECONDS: int = 30
+    # Seconds an agent has to record a call's outcome; then they are made available and the call is flagged.
+    WRAP_UP_SECONDS: int = 120
     # Outbound calls per second the Twilio account allows (Twilio queues the excess; the pacer stays under it).
     DIALER_CALLS_PER_SECOND: float = 1.0
     # The rq queue dial jobs go to.
@@ -116,7 +118,7 @@ class Config:
                 raise ConfigError("TWILIO_PHONE_NUMBER", "must be written in E.164 (+74951234567)")
         except InvalidPhoneNumber:
             raise ConfigError("TWILIO_PHONE_NUMBER", f"not a valid number: {self.TWILIO_PHONE_NUMBER!r}") from None
-        for key in ("OFFER_TIMEOUT_SECONDS", "AGENT_DISCONNECT_GRACE_SECONDS"):
+        for key in ("OFFER_TIMEOUT_SECONDS", "AGENT_DISCONNECT_GRACE_SECONDS", "WRAP_UP_SECONDS"):
             if not 1 <= getattr(self, key) <= 3600:
                 raise ConfigError(key, "must be between 1 and 3600 seconds")
         if self.SOCKETIO_MESSAGE_QUEUE not in ("", "off") and urlparse(self.SOCKETIO_MESSAGE_QUEUE).scheme not in (

@@ -1,13 +1,17 @@
-// The agent desk: state controls, offers with the caller's history, the call, and its wrap-up.
+// The agent desk: state controls, offers with the caller's history, the call (hold, transfer, hang up), its
+// wrap-up, and calls the agent places from a customer's record between calls.
 // The server's `agent_state` is the truth; the call in hand is kept in sessionStorage so a reload keeps it.
 
 import { ask, connect } from "./socket.js";
 import { getJSON } from "./api.js";
 import { byTestId, fill, h, isTyping } from "./dom.js";
-import { humanize } from "./format.js";
+import { formatDuration, humanize } from "./format.js";
+import { CallControls } from "./desk/call-controls.js";
 import { CallPanel, callerName, partyNumber } from "./desk/call-panel.js";
 import { setUpDemoPhone } from "./desk/demo-phone.js";
+import { setUpFindCustomer } from "./desk/find-customer.js";
 import { renderHistory } from "./desk/history.js";
+import { startSoftphone } from "./desk/softphone.js";
 import { StateBar } from "./desk/state-bar.js";
 import { renderUnknownCaller } from "./desk/unknown-caller.js";
 import { WrapUpForm } from "./desk/wrap-up.js";
@@ -16,6 +20,7 @@ import { WrapUpForm } from "./desk/wrap-up.js";
 const STORE_KEY = `desk.call.${byTestId("state-bar").dataset.agentId}`;
 const CALL_STATES = new Set(["ringing", "on_call", "wrap_up"]);
 const NOTICE_SECONDS = 10;
+const WRAP_UP_SECONDS = Number(byTestId("state-bar").dataset.wrapUpSeconds) || 0;
 
 const socket = connect("/desk", byTestId("connection"));
 const noticeElement = byTestId("notice");
@@ -24,13 +29,22 @@ const placeholder = byTestId("customer-placeholder");
 const dispositionLabels = new Map(
   [...byTestId("disposition").options].filter((o) => o.value).map((o) => [o.value, o.textContent.trim()]));
 
-// The call in hand: {call, history, phase: "offered" | "connected" | "ended", expiresAt, seconds, talkStartedAt}.
+// The call in hand: {call, history, phase: "offered" | "dialing" | "connected" | "ended", expiresAt, seconds,
+// talkStartedAt}.
 let current = restore();
+// A customer's record opened between calls (to call them): their history, or null.
+let browsing = null;
 
 const stateBar = new StateBar(byTestId("state-bar"), { onChoose: chooseState });
 const callPanel = new CallPanel(document, { onAccept: accept, onDecline: decline, onHangUp: hangUp });
+const callControls = new CallControls(document, { ask: (event, data) => ask(socket, event, data), notice });
 const wrapUp = new WrapUpForm(byTestId("wrap-up"), { onSubmit: submitWrapUp });
+const wrapUpTimeLeft = byTestId("wrap-up-time-left");
 setUpDemoPhone(document);
+setUpFindCustomer(document, { onOpen: openRecord });
+startSoftphone(document.querySelector('[data-testid="softphone"]'), {
+  shouldAnswer: () => Boolean(current && current.phase !== "ended"),
+});
 showCall({ focus: false });
 
 // -- what the server tells us ---------------------------------------------------------------------------------
@@ -38,12 +52,34 @@ showCall({ focus: false });
 socket.on("agent_state", (status) => {
   stateBar.update(status);
   reconcile(status);
+  showControls();
+});
+
+// A call this agent placed (click-to-dial): the customer's history comes with it; it rings until they answer.
+socket.on("outbound_call", (pop) => {
+  current = { call: pop.call, history: pop.history || { known: false }, phase: "dialing" };
+  browsing = null;
+  noticeElement.hidden = true;  // a refusal of an earlier attempt no longer applies
+  save();
+  showCustomer();
+  showCall({ focus: false });
+});
+
+socket.on("call_transferred", ({ call_sid: callSid, to }) => {
+  if (endCall(callSid)) notice("info", `The call was transferred to ${to}. The next agent records its outcome.`);
+});
+
+socket.on("wrap_up_expired", ({ call_sid: callSid }) => {
+  if (endCall(callSid)) {
+    notice("warn", "The wrap-up time ran out: the call is flagged for a supervisor to review. You are available again.");
+  }
 });
 
 socket.on("offer", (offer) => {
   const seconds = Number(offer.expires_in) || 15;
   current = { call: offer.call, history: offer.history || { known: false }, phase: "offered",
     expiresAt: Date.now() + seconds * 1000, seconds };
+  browsing = null;  // the caller's history takes the column
   save();
   showCustomer();
   showCall({ focus: !isTyping(document.activeElement) });
@@ -76,7 +112,7 @@ socket.on("wrapped_up", ({ interaction_id: interactionId, disposition }) => {
 socket.on("error", (error) => notice("error", error?.message || "Something went wrong."));
 
 /** Bring the call in hand in line with the server's state (after any change, a reconnection or a reload). */
-function reconcile({ state, call_sid: callSid }) {
+function reconcile({ state, call_sid: callSid, dialing }) {
   if (!CALL_STATES.has(state)) {
     if (current) endCall(current.call.call_sid);
     callPanel.showIdle(state);
@@ -90,6 +126,7 @@ function reconcile({ state, call_sid: callSid }) {
     return;
   }
   if (state === "on_call" && current.phase === "offered") setPhase("connected");
+  if (state === "on_call" && current.phase === "dialing" && dialing === false) setPhase("connected");
   if (state === "wrap_up" && current.phase !== "ended") setPhase("ended");
 }
 
@@ -120,6 +157,25 @@ async function decline() {
   callPanel.setBusy(false);
   if (answer.ok) endCall(callSid);
   else notice("error", `Could not decline: ${answer.error}`);
+}
+
+/** Show a customer's record between calls, with a Call button by each of their numbers. */
+async function openRecord(customer) {
+  const answer = await getJSON(`/api/customers/${encodeURIComponent(customer.id)}/history`);
+  if (!answer.ok) {
+    notice("error", answer.data.message || "The customer's record could not be loaded.");
+    return;
+  }
+  if (current) return;  // a call arrived meanwhile: it has the column
+  browsing = answer.data;
+  showCustomer();
+  customerPane.querySelector("[data-testid=dial-phone]")?.focus();
+}
+
+/** Click-to-dial: the server places the call (after the do-not-call check) and announces it with `outbound_call`. */
+async function dial(number, customer) {
+  const answer = await ask(socket, "dial", { number, customer_id: customer?.id });
+  if (!answer.ok) notice("error", `Could not place the call: ${answer.error}`);
 }
 
 async function hangUp() {
@@ -187,9 +243,9 @@ function showCall({ focus }) {
   if (current.phase === "offered") {
     wrapUp.close();
     callPanel.showOffer(call, history, { expiresAt: current.expiresAt, seconds: current.seconds, focus });
-  } else if (current.phase === "connected") {
+  } else if (current.phase === "connected" || current.phase === "dialing") {
     wrapUp.close();
-    callPanel.showOnCall(call, history, current.talkStartedAt);
+    callPanel.showOnCall(call, history, current.phase === "connected" ? current.talkStartedAt : null);
   } else {
     callPanel.showWrapUp(call, history);
     if (wrapUp.interactionId !== call.interaction_id || !wrapUp.isOpen) {
@@ -197,10 +253,28 @@ function showCall({ focus }) {
     }
   }
   if (!customerPane.querySelector("[data-testid=customer-history], [data-testid=unknown-caller]")) showCustomer();
+  showControls();
+}
+
+/** Hold and transfer need a connected call; the server's state says whether the caller is on hold. */
+function showControls() {
+  callControls.update({ connected: current?.phase === "connected" && stateBar.state === "on_call",
+    dialing: current?.phase === "dialing", held: Boolean(stateBar.status.held) });
 }
 
 /** The customer column: the caller's history, or the forms for an unknown caller. */
 function showCustomer() {
+  if (!current && browsing) {
+    renderHistory(customerPane, browsing, null, { dispositionLabel, onDial: dial });
+    const close = h("button", { type: "button", class: "button-quiet", "data-testid": "close-record" }, "Close record");
+    close.addEventListener("click", () => {
+      browsing = null;
+      showCustomer();
+      byTestId("find-customer-q").focus();
+    });
+    customerPane.prepend(h("div", { class: "record-bar" }, close));
+    return;
+  }
   if (!current) {
     fill(customerPane, placeholder);
     return;
@@ -220,7 +294,8 @@ function endCall(callSid) {
   save();
   wrapUp.close();
   callPanel.showIdle(stateBar.state);
-  fill(customerPane, placeholder);
+  showCustomer();
+  showControls();
   return true;
 }
 
@@ -258,7 +333,18 @@ function restore() {
   }
 }
 
+/** How long the agent has left to save the outcome (then the call goes to a supervisor for review). */
+function tickWrapUp() {
+  if (!WRAP_UP_SECONDS || !wrapUp.isOpen || stateBar.state !== "wrap_up") {
+    wrapUpTimeLeft.textContent = "";
+    return;
+  }
+  const left = stateBar.status.since + WRAP_UP_SECONDS - Date.now() / 1000;
+  wrapUpTimeLeft.textContent = left > 0 ? `Time left: ${formatDuration(left)}.` : "Time is up.";
+}
+
 setInterval(() => {
   stateBar.tick();
   callPanel.tick();
+  tickWrapUp();
 }, 250);

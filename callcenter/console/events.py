@@ -32,7 +32,10 @@ def acknowledged(handler):
             get_session().commit()
             return {"ok": True, **result}
         except (DeskError, RoutingError, CrmError) as exc:
-            get_session().rollback()
+            if getattr(exc, "keep_changes", False):
+                get_session().commit()  # the refusal came after changes that must stand
+            else:
+                get_session().rollback()
             return {"ok": False, "error": getattr(exc, "message", str(exc)), "field": getattr(exc, "field", None)}
         except Exception:
             get_session().rollback()
@@ -80,6 +83,36 @@ class DeskNamespace(Namespace):
     @acknowledged
     def on_hangup(self, data):
         current_desk().hang_up(current_user.id)
+
+    @acknowledged
+    def on_hold(self, data):
+        current_desk().hold(current_user.id)
+        return {"held": True}
+
+    @acknowledged
+    def on_resume(self, data):
+        current_desk().resume(current_user.id)
+        return {"held": False}
+
+    @acknowledged
+    def on_transfer_targets(self, data):
+        return current_desk().transfer_targets(current_user.id)
+
+    @acknowledged
+    def on_transfer(self, data):
+        to_agent = data.get("to_agent")
+        queue = data.get("queue")
+        return current_desk().transfer(
+            current_user.id, to_agent=None if to_agent in (None, "") else _int(to_agent, "to_agent"),
+            queue=None if queue in (None, "") else str(queue), note=str(data.get("note") or ""))
+
+    @acknowledged
+    def on_dial(self, data):
+        customer_id = data.get("customer_id")
+        interaction = current_desk().dial(
+            current_user.id, str(data.get("number") or "")[:64],
+            customer_id=None if customer_id in (None, "") else _int(customer_id, "customer_id"))
+        return {"call_sid": interaction.call_sid, "interaction_id": interaction.id}
 
     @acknowledged
     def on_wrap_up(self, data):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crm_core.errors import InvalidPhoneNumber, ValidationError
@@ -12,12 +12,17 @@ from crm_core.phones import normalize_phone
 from crm_core.users import verify_password
 from crm_core.wrapup import active_dispositions
 
+from agent_console.desk import agent_identity
+
 from ..db import get_session
-from ..telephony.provider import REAL_TWILIO_API
+from ..telephony import provider
+from ..telephony.hold_music import hold_music_wav
+from ..telephony.provider import REAL_TWILIO_API, TelephonyError
 from . import bp
 from .auth import ConsoleUser, supervisor_required
 
 BREAK_REASONS = ("lunch", "training", "meeting", "personal", "technical issue")
+SOFTPHONE_TOKEN_SECONDS = 3600
 
 
 def _home_for(user) -> str:
@@ -67,7 +72,33 @@ def desk():
                     for d in active_dispositions(get_session())]
     return render_template("desk.html", user=current_user.as_dict(), dispositions=dispositions,
                            break_reasons=BREAK_REASONS, sandbox_mode=_sandbox_mode(),
-                           our_number=current_app.config["TWILIO_PHONE_NUMBER"])
+                           our_number=current_app.config["TWILIO_PHONE_NUMBER"],
+                           wrap_up_seconds=current_app.config["WRAP_UP_SECONDS"])
+
+
+@bp.get("/console/softphone-token")
+@login_required
+def softphone_token():
+    """An access token for the agent's browser softphone (Twilio Voice JS SDK): it may receive the calls the
+    desk connects to `<Client>agent-N</Client>`. Agents only; refreshed by the page before it expires."""
+    if current_user.role != "agent":
+        return jsonify(error="forbidden", message="only agents have a softphone"), 403
+    identity = agent_identity(current_user.id)
+    try:
+        token = provider().access_token(identity, ttl=SOFTPHONE_TOKEN_SECONDS)
+    except TelephonyError as exc:
+        return jsonify(error="softphone_unavailable", message=str(exc)), 503
+    response = jsonify(token=token, identity=identity, ttl=SOFTPHONE_TOKEN_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/console/hold-music.wav")
+def hold_music():
+    """What a caller on hold hears between messages (Twilio fetches it without a session, like any media)."""
+    response = Response(hold_music_wav(), mimetype="audio/wav")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @bp.get("/floor")

@@ -30,7 +30,7 @@ def current_router() -> Router:
     return Router(get_redis(), offer_timeout=current_app.config["OFFER_TIMEOUT_SECONDS"])
 
 
-FLOOR_EVENTS = ("agent_state", "queue")
+FLOOR_EVENTS = ("agent_state", "queue", "call_flagged")
 
 
 def notify(event: str, payload: dict, *, agent_id: int | None = None) -> None:
@@ -67,6 +67,7 @@ def current_desk() -> Desk:
         session=get_session(), router=current_router(), telephony=provider(), notify=notify,
         webhook_url=webhook_url, default_region=current_app.config["DEFAULT_REGION"],
         disconnect_grace=current_app.config["AGENT_DISCONNECT_GRACE_SECONDS"],
+        wrap_up_limit=current_app.config["WRAP_UP_SECONDS"],
     )
 
 

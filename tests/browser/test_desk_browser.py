@@ -328,3 +328,110 @@ def test_demo_phone_places_a_sandbox_call_that_is_offered_to_the_agent(
         sa.select(models.Interaction).where(models.Interaction.call_sid == call_sid)).one()
     assert (interaction.customer_id, interaction.agent_id, interaction.disposition) == (
         known_customer.id, agent.id, "resolved")
+
+
+def test_agent_holds_resumes_and_transfers_a_call_with_the_keyboard(
+        live_platform, committed_session, known_customer, make_agent, open_page, log_in, artifacts):
+    olga = make_agent(languages=["ru"])
+    ivan = make_agent("ivan2", "Иван Второй", languages=["ru"])
+    for agent in (olga, ivan):
+        live_platform.sandbox.add_device(f"client:agent-{agent.id}", auto_answer=True, answer_after=0.5)
+    page = log_in(open_page(live_platform.url + "/login"), "olga", PASSWORD)
+    other = log_in(open_page(live_platform.url + "/login"), "ivan2", PASSWORD)
+    go_available(page)
+
+    call_sid = live_platform.sandbox.place_call(CALLER, live_platform.number, [{"press": "0"}],
+                                                patience=LONG_PATIENCE)
+    expect(page.get_by_test_id("offer-caller")).to_have_text("Мария Иванова")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("on-call")).to_be_visible()
+    wait_until_bridged(live_platform.sandbox, call_sid)
+
+    hold = page.get_by_test_id("hold")
+    expect(hold).to_be_enabled()
+    hold.focus()  # (headless chromium ignores access keys: reach the buttons as with Tab)
+    page.keyboard.press("Space")
+    expect(page.get_by_test_id("on-hold")).to_be_visible()
+    expect(hold).to_have_attribute("aria-pressed", "true")
+    expect(hold).to_have_text("Resume")
+    page.screenshot(path=artifacts / "on-hold.png")
+    wait_for_transcript(live_platform.sandbox, call_sid, "play")  # the hold music
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("on-hold")).to_be_hidden()
+    expect(hold).to_have_text("Hold")
+
+    go_available(other)
+    page.get_by_test_id("transfer-open").focus()
+    page.keyboard.press("Enter")
+    target = page.get_by_test_id("transfer-to")
+    expect(target).to_be_focused()
+    expect(target.locator("option", has_text="Иван Второй")).to_have_count(1)
+    target.select_option(f"agent:{ivan.id}")
+    page.get_by_test_id("transfer-note").fill("Хочет изменить адрес")
+    page.screenshot(path=artifacts / "transfer-form.png")
+    page.get_by_test_id("transfer-note").press("Enter")
+    expect(page.get_by_test_id("notice")).to_contain_text("The call was transferred to Иван Второй")
+    expect(page.get_by_test_id("idle")).to_be_visible()
+    expect(page.get_by_test_id("agent-state")).to_have_text("available")
+
+    expect(other.get_by_test_id("offer-transfer")).to_have_text(
+        "Transferred by Ольга Агентова: Хочет изменить адрес")
+    expect(other.get_by_test_id("customer-name")).to_have_text("Мария Иванова")
+    other.screenshot(path=artifacts / "transferred-offer.png", full_page=True)
+    other.get_by_test_id("accept").click()
+    expect(other.get_by_test_id("on-call")).to_be_visible()
+    expect(other.get_by_test_id("context-transfer")).to_contain_text("Transferred by Ольга Агентова")
+    live_platform.sandbox.hangup(call_sid)
+    expect(other.get_by_test_id("wrap-up")).to_be_visible()
+
+    committed_session.expire_all()
+    interaction = committed_session.scalars(
+        sa.select(models.Interaction).where(models.Interaction.call_sid == call_sid)).one()
+    kinds = [e.kind for e in interaction.events]
+    assert kinds.index("held") < kinds.index("resumed") < kinds.index("transferred")
+    assert interaction.agent_id == ivan.id
+
+
+def test_agent_calls_a_customer_from_their_record_but_never_a_do_not_call_number(
+        live_platform, committed_session, known_customer, make_agent, open_page, log_in, artifacts):
+    from crm_core.dnc import add_do_not_call
+
+    agent = make_agent(languages=["ru"])
+    live_platform.sandbox.add_device(f"client:agent-{agent.id}", auto_answer=True, answer_after=0.5)
+    live_platform.sandbox.add_callee(CALLER, "human", answer_after=2, talk_for=600)
+    committed_session.add(models.PhoneNumber(customer_id=known_customer.id, e164="+79035550111", kind="mobile",
+                                             region="RU"))
+    add_do_not_call(committed_session, "+79035550111", source="disposition", reason="asked")
+    committed_session.commit()
+    page = log_in(open_page(live_platform.url + "/login"), "olga", PASSWORD)
+    go_available(page)
+
+    page.get_by_test_id("find-customer-q").focus()
+    page.keyboard.type("Иванова")
+    page.keyboard.press("Enter")
+    page.get_by_test_id("find-customer-result").get_by_test_id("open-customer").click()
+    expect(page.get_by_test_id("customer-name")).to_have_text("Мария Иванова")
+    page.locator('[data-testid="dial-phone"][data-phone="+79035550111"]').click()
+    expect(page.get_by_test_id("notice")).to_contain_text("+79035550111 is on the do-not-call list")
+    page.screenshot(path=artifacts / "click-to-dial-refused.png")
+    expect(page.get_by_test_id("agent-state")).to_have_text("available")
+
+    page.locator(f'[data-testid="dial-phone"][data-phone="{CALLER}"]').click()
+    expect(page.get_by_test_id("on-call")).to_be_visible()
+    expect(page.get_by_test_id("on-call-caller")).to_have_text("Мария Иванова")
+    expect(page.get_by_test_id("dialing")).to_be_hidden(timeout=15_000)  # she answered
+    expect(page.get_by_test_id("hold")).to_be_enabled()
+    page.screenshot(path=artifacts / "click-to-dial-connected.png")
+    [call_sid] = [c["sid"] for c in live_platform.sandbox.calls() if c["to"] == CALLER]
+    wait_until_bridged(live_platform.sandbox, call_sid)
+    page.get_by_test_id("hangup").click()
+    expect(page.get_by_test_id("wrap-up")).to_be_visible()
+    page.get_by_test_id("disposition").select_option("sale")
+    page.get_by_test_id("wrap-up-submit").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("Outcome saved: Sale")
+
+    committed_session.expire_all()
+    [interaction] = committed_session.scalars(
+        sa.select(models.Interaction).where(models.Interaction.direction == "outbound")).all()
+    assert (interaction.call_sid, interaction.to_number, interaction.agent_id, interaction.disposition) == (
+        call_sid, CALLER, agent.id, "sale")

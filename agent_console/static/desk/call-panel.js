@@ -16,7 +16,14 @@ export function partyNumber(call) {
 // Context keys with rows of their own (or deliberately left out); any other plain value the IVR or the dialer
 // stored is listed after them.
 const SHOWN_CONTEXT = new Set(["order_number", "order_number_asked", "order_verified", "order_belongs_to_caller",
-  "flow", "ivr", "caller_name", "campaign", "lead", "script", "skill"]);
+  "flow", "ivr", "caller_name", "campaign", "lead", "script", "skill", "transfer", "dialed_by"]);
+
+/** "Transferred by Ольга: wants a refund" for a call another agent passed on, or "". */
+export function transferText(call) {
+  const transfer = call?.transfer || call?.context?.transfer;
+  if (!transfer?.by) return "";
+  return `Transferred by ${transfer.by}${transfer.note ? `: ${transfer.note}` : ""}`;
+}
 
 /** The order the caller asked about, whether the IVR checked it, from the call's context. */
 export function orderAskedAbout(context) {
@@ -65,6 +72,9 @@ export class CallPanel {
     byTestId("offer-queue", this.cards.offer).textContent =
       [call.direction === "outbound" ? "Outbound call" : "Inbound call", call.queue && `queue ${call.queue}`,
         call.language && `language ${call.language.toUpperCase()}`].filter(Boolean).join(" · ");
+    const transfer = byTestId("offer-transfer", this.cards.offer);
+    transfer.textContent = transferText(call);
+    transfer.hidden = !transfer.textContent;
     this.offerSeconds = Math.max(1, Number(seconds) || 1);
     this.offerDeadline = expiresAt;
     this.setBusy(false);
@@ -79,6 +89,7 @@ export class CallPanel {
     byTestId("on-call-caller", this.cards.onCall).textContent = callerName(history);
     byTestId("on-call-number", this.cards.onCall).textContent = partyNumber(call);
     this.talkStartedAt = startedAt;
+    if (!startedAt) this.talkTimer.textContent = "0:00";
     this.setBusy(false);
     this.showContext(call, history);
     this.tick();
@@ -127,6 +138,8 @@ export class CallPanel {
     const rows = [
       ["Number", partyNumber(call)],
       ["Direction", humanize(call.direction)],
+      ["Transfer", transferText(call) ? h("span", { "data-testid": "context-transfer" }, transferText(call)) : null],
+      ["Dialled by", plain(context.dialed_by)],
       ["Queue", call.queue],
       ["Language", call.language && call.language.toUpperCase()],
       ["Caller said", history?.known ? null : plain(context.caller_name)],

@@ -15,9 +15,10 @@ const ORDER_TONE = {
 
 /**
  * Render `history` (the screen-pop's `history`) for `call` into `container`.
- * `dispositionLabel(code)` names outcomes; `onLoaded(history)` hears about pages added by "Load more".
+ * `dispositionLabel(code)` names outcomes; `onLoaded(history)` hears about pages added by "Load more";
+ * with `onDial(e164, customer)` (a record opened between calls) each phone number gets a Call button.
  */
-export function renderHistory(container, history, call, { dispositionLabel, onLoaded }) {
+export function renderHistory(container, history, call, { dispositionLabel, onLoaded, onDial }) {
   const askedAbout = orderAskedAbout(call?.context);
   const timeline = h("ol", { class: "timeline", "data-testid": "interactions" });
   const more = h("button", { type: "button", class: "button-quiet load-more", "data-testid": "load-more" }, "Load earlier contacts");
@@ -51,7 +52,7 @@ export function renderHistory(container, history, call, { dispositionLabel, onLo
 
   fill(container,
     h("article", { class: "customer", "data-testid": "customer-history", "data-customer-id": history.customer.id },
-      profile(history, call),
+      profile(history, call, onDial),
       attention(history),
       orders(history.orders || [], askedAbout),
       h("section", { class: "card", "aria-labelledby": "timeline-title", "data-testid": "timeline" },
@@ -60,7 +61,7 @@ export function renderHistory(container, history, call, { dispositionLabel, onLo
         moreError, more)));
 }
 
-function profile(history, call) {
+function profile(history, call, onDial) {
   const c = history.customer;
   const chips = [
     c.language && chip(c.language.toUpperCase(), "language", "Language"),
@@ -81,7 +82,7 @@ function profile(history, call) {
     h("h2", { "data-testid": "customer-name" }, c.display_name),
     h("ul", { class: "chips", "aria-label": "Profile" }, chips.filter(Boolean).map((item) => h("li", {}, item))),
     facts.length ? h("dl", { class: "facts inline" }, facts.map(([label, value]) => [h("dt", {}, label), h("dd", {}, value)])) : null,
-    phones(history, call));
+    phones(history, call, onDial));
 }
 
 function chip(text, tone, label) {
@@ -93,7 +94,7 @@ function consent(what, given) {
     `${given ? "✓" : "✗"} ${what}`, h("span", { class: "visually-hidden" }, given ? " consent given" : " no consent"));
 }
 
-function phones(history, call) {
+function phones(history, call, onDial) {
   const list = history.phones || [];
   if (!list.length) return null;
   const calling = history.phone || (call?.direction === "outbound" ? call?.to_number : call?.from_number);
@@ -102,7 +103,19 @@ function phones(history, call) {
       h("span", { class: "phone-number" }, p.e164),
       " ", h("span", { class: "muted" }, [humanize(p.kind), p.label].filter(Boolean).join(" · ")),
       p.is_primary ? h("span", { class: "chip chip-neutral" }, "primary") : null,
-      p.e164 === calling ? h("span", { class: "chip chip-progress" }, "on this call") : null)));
+      p.e164 === calling ? h("span", { class: "chip chip-progress" }, "on this call") : null,
+      onDial ? dialButton(p.e164, history.customer, onDial) : null)));
+}
+
+function dialButton(e164, customer, onDial) {
+  const button = h("button", { type: "button", class: "button-quiet button-dial", "data-testid": "dial-phone",
+    "data-phone": e164, "aria-label": `Call ${customer.display_name} on ${e164}` }, "Call");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    await onDial(e164, customer);
+    button.disabled = false;
+  });
+  return button;
 }
 
 function attention(history) {
