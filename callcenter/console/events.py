@@ -1,48 +1,16 @@
-"""Socket.IO namespaces: thin handlers that check who is asking, call the desk, commit once, acknowledge."""
+"""The agents' Socket.IO namespace: thin handlers that check who is asking, call the desk, commit once,
+acknowledge. The supervisors' namespace is in floor_events.py."""
 
 from __future__ import annotations
-
-import logging
-from datetime import datetime
-from functools import wraps
 
 from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room
 
-from agent_console.desk import DeskError
-from agent_console.routing import RoutingError
-from crm_core.errors import CrmError, ValidationError
 from crm_core.wrapup import Outcome
 
-from ..db import get_session
-from .wiring import FLOOR_ROOM, agent_room, current_desk, current_router, floor_snapshot
-
-log = logging.getLogger(__name__)
-
-
-def acknowledged(handler):
-    """Run a handler as one unit of work: commit on success, answer {ok: false, error, field?} on refusal."""
-
-    @wraps(handler)
-    def wrapper(self, data=None):
-        if not isinstance(data, dict):
-            data = {}
-        try:
-            result = handler(self, data) or {}
-            get_session().commit()
-            return {"ok": True, **result}
-        except (DeskError, RoutingError, CrmError) as exc:
-            if getattr(exc, "keep_changes", False):
-                get_session().commit()  # the refusal came after changes that must stand
-            else:
-                get_session().rollback()
-            return {"ok": False, "error": getattr(exc, "message", str(exc)), "field": getattr(exc, "field", None)}
-        except Exception:
-            get_session().rollback()
-            log.exception("desk event %s failed for user %s", handler.__name__, current_user.get_id())
-            return {"ok": False, "error": "something went wrong; please try again"}
-
-    return wrapper
+from .acks import acknowledged, datetime_field, int_field
+from .floor_events import FloorNamespace
+from .wiring import agent_room, current_desk, current_router
 
 
 class DeskNamespace(Namespace):
@@ -103,7 +71,7 @@ class DeskNamespace(Namespace):
         to_agent = data.get("to_agent")
         queue = data.get("queue")
         return current_desk().transfer(
-            current_user.id, to_agent=None if to_agent in (None, "") else _int(to_agent, "to_agent"),
+            current_user.id, to_agent=None if to_agent in (None, "") else int_field(to_agent, "to_agent"),
             queue=None if queue in (None, "") else str(queue), note=str(data.get("note") or ""))
 
     @acknowledged
@@ -111,53 +79,24 @@ class DeskNamespace(Namespace):
         customer_id = data.get("customer_id")
         interaction = current_desk().dial(
             current_user.id, str(data.get("number") or "")[:64],
-            customer_id=None if customer_id in (None, "") else _int(customer_id, "customer_id"))
+            customer_id=None if customer_id in (None, "") else int_field(customer_id, "customer_id"))
         return {"call_sid": interaction.call_sid, "interaction_id": interaction.id}
 
     @acknowledged
     def on_wrap_up(self, data):
         outcome = Outcome(
             disposition=str(data.get("disposition", "")), notes=str(data.get("notes") or ""),
-            callback_at=_datetime(data.get("callback_at"), "callback_at"),
+            callback_at=datetime_field(data.get("callback_at"), "callback_at"),
             ticket_subject=str(data["ticket_subject"]) if data.get("ticket_subject") else None,
         )
-        result = current_desk().wrap_up(current_user.id, _int(data.get("interaction_id"), "interaction_id"), outcome)
+        result = current_desk().wrap_up(current_user.id, int_field(data.get("interaction_id"), "interaction_id"), outcome)
         return {"interaction_id": result.interaction.id}
 
     @acknowledged
     def on_link_customer(self, data):
-        interaction = current_desk().link_customer(current_user.id, _int(data.get("interaction_id"), "interaction_id"),
-                                                   _int(data.get("customer_id"), "customer_id"))
+        interaction = current_desk().link_customer(current_user.id, int_field(data.get("interaction_id"), "interaction_id"),
+                                                   int_field(data.get("customer_id"), "customer_id"))
         return {"customer_id": interaction.customer_id}
-
-
-class FloorNamespace(Namespace):
-    """`/floor`: supervisors watch every agent and queue."""
-
-    def on_connect(self, auth=None):
-        if not (current_user.is_authenticated and current_user.is_supervisor):
-            return False
-        join_room(FLOOR_ROOM)
-        emit("snapshot", floor_snapshot())
-
-
-def _int(value, field: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(field, "must be a whole number") from None
-
-
-def _datetime(value, field: str) -> datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError(field, "must be an ISO 8601 date and time") from None
-    if parsed.tzinfo is None:
-        raise ValidationError(field, "must include a time zone")
-    return parsed
 
 
 def init_app(socketio) -> None:
