@@ -10,6 +10,8 @@ import re
 
 import pytest
 
+from callcenter.console.reports import PAGES
+
 MONDAY = {"first_day": "2026-06-01", "last_day": "2026-06-01"}
 
 
@@ -166,3 +168,16 @@ def test_the_csv_of_an_empty_period_has_its_header(supervisor_client):
     response = supervisor_client.get("/supervisor/reports/agents", query_string={
         "first_day": "2020-01-01", "last_day": "2020-01-01", "format": "csv", "table": "dispositions"})
     assert response.get_data(as_text=True) == "agent,disposition,calls\r\n"
+
+
+@pytest.mark.parametrize(("slug", "name"), [(page.slug, table.name) for page in PAGES.values()
+                                            for table in page.tables])
+def test_every_tables_csv_has_the_page_columns_and_one_line_per_row(supervisor_client, floor, slug, name):
+    args = {"first_day": "2026-06-01", "last_day": "2026-06-03", "campaign": floor.campaign_id,
+            "aht_seconds": "300", "forecast": "10 20" if name == "forecast" else ""}
+    html = supervisor_client.get(f"/supervisor/reports/{slug}", query_string=args).get_data(as_text=True)
+    rows = csv_rows(supervisor_client.get(f"/supervisor/reports/{slug}",
+                                          query_string=args | {"format": "csv", "table": name}))
+    page_rows = table(html, name)
+    assert page_rows and len(rows) == len(page_rows)
+    assert list(rows[0]) == [column.key for column in next(t for t in PAGES[slug].tables if t.name == name).columns]
