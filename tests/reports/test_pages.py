@@ -142,6 +142,7 @@ def test_staffing_without_calls_to_measure_asks_for_a_handle_time(supervisor_cli
     ({"interval": "20"}, "The interval must be one of 15, 30, 60"),
     ({"target_seconds": "fast"}, "Answered within (seconds) must be a number"),
     ({"agent": "anna"}, "Unknown agent: choose one from the list"),
+    ({"agent": "99999999999999999999"}, "Unknown agent: choose one from the list"),
 ])
 def test_a_wrong_form_is_refused_with_a_message(supervisor_client, args, message):
     response = supervisor_client.get("/supervisor/reports/queues", query_string=args)
