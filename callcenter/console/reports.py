@@ -297,11 +297,14 @@ def _chart_data(chart: Chart, table: Table, rows: list[dict], zone: ZoneInfo) ->
     unit = columns[chart.y[0]].kind
     datasets = []
     for group in groups:
+        members = [row for row in rows if chart.group is None or row.get(chart.group) == group]
         for key in chart.y:
             values = {_display(x_column, row.get(chart.x), zone): _plotted(columns[key], row.get(key))
-                      for row in rows if chart.group is None or row.get(chart.group) == group}
-            label = columns[key].label if group is None else (
-                str(group) if len(chart.y) == 1 else f"{group}: {columns[key].label}")
+                      for row in members}
+            label = columns[key].label
+            if chart.group is not None:
+                name = _display(columns[chart.group], group, zone)
+                label = name if len(chart.y) == 1 else f"{name}: {label}"
             datasets.append({"label": label, "data": [values.get(x) for x in labels]})
     return {"title": chart.title, "type": chart.kind, "unit": unit, "labels": labels, "datasets": datasets}
 

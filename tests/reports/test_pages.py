@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -20,6 +21,12 @@ def table(html: str, name: str) -> list[list[str]]:
     body = re.search(rf'data-testid="table-{name}".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
     return [[re.sub(r"\s+", " ", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
             for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+def chart(html: str, name: str) -> dict:
+    """The data a chart of the page is drawn from."""
+    return json.loads(re.search(rf'<script type="application/json" id="chart-{name}-data">(.*?)</script>', html,
+                                re.S).group(1))
 
 
 def csv_rows(response) -> list[dict]:
@@ -48,7 +55,11 @@ def test_queue_page_shows_service_level_per_queue_and_by_half_hour(supervisor_cl
     assert intervals == [["support", "2026-06-01 08:30", "1", "100.0 %"],
                          ["support", "2026-06-01 09:00", "4", "33.3 %"],
                          ["support", "2026-06-01 09:30", "2", "0.0 %"]]
-    assert 'data-testid="chart-intervals-1"' in html and 'id="chart-intervals-1-data"' in html
+    assert chart(html, "intervals-1") == {
+        "title": "Calls offered by interval", "type": "bar", "unit": "count",
+        "labels": ["2026-06-01 08:30", "2026-06-01 09:00", "2026-06-01 09:30"],
+        "datasets": [{"label": "sales", "data": [None, None, 1]}, {"label": "support", "data": [1, 4, 2]}]}
+    assert chart(html, "intervals-2")["datasets"][1]["data"] == [100.0, 33.33, 0.0]  # percent
 
 
 def test_intervals_read_in_the_chosen_time_zone(supervisor_client, floor):
