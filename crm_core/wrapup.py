@@ -46,6 +46,12 @@ def active_dispositions(session: Session) -> list[Disposition]:
     return list(session.scalars(sa.select(Disposition).where(Disposition.active).order_by(Disposition.sort_order)))
 
 
+def allowed_dispositions(interaction: Interaction) -> list[str]:
+    """The outcomes a call may be closed with: a campaign call's own (its context says), else any active one
+    (an empty list)."""
+    return [str(code) for code in (interaction.context or {}).get("dispositions") or ()]
+
+
 def record_outcome(session: Session, interaction_id: int, agent_id: int, outcome: Outcome, *,
                    now: datetime | None = None) -> WrapUpResult:
     """Store disposition and notes on the call; schedule the callback, add the do-not-call entry or open
@@ -61,6 +67,10 @@ def record_outcome(session: Session, interaction_id: int, agent_id: int, outcome
     disposition = session.get(Disposition, outcome.disposition)
     if disposition is None or not disposition.active:
         raise ValidationError("disposition", f"unknown disposition {outcome.disposition!r}")
+    allowed = allowed_dispositions(interaction)
+    if allowed and disposition.code not in allowed:
+        raise ValidationError("disposition", f"{disposition.label_en!r} is not an outcome of this campaign: "
+                                             f"choose one of {', '.join(allowed)}")
     notes = (outcome.notes or "").strip()
     if len(notes) > MAX_NOTES:
         raise ValidationError("notes", f"at most {MAX_NOTES} characters")

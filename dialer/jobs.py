@@ -85,7 +85,6 @@ def _place_attempt(attempt_id: int, now: datetime | None) -> str:
         session.commit()
         log.info("dial attempt %s refused by the gate: %s", attempt_id, [r.code for r in decision.reasons])
         return "refused"
-    settings = session.get(CampaignDialing, campaign.id)
     # The claim is durable before the provider hears of the call, and no transaction stays open while we wait
     # for the provider (on SQLite an open transaction is the database's one write lock).
     session.commit()
@@ -106,9 +105,10 @@ def _place_attempt(attempt_id: int, now: datetime | None) -> str:
     attempt = session.get(DialAttempt, attempt_id, with_for_update=True, populate_existing=True)
     if attempt.call_sid is None:
         attempt.call_sid = placed.sid
-    calls.open_call(session, call_sid=placed.sid, from_number=decision.caller_id, to_number=attempt.e164,
-                    direction="outbound", default_region=current_app.config["DEFAULT_REGION"], status="queued",
-                    context=call_context(attempt, lead, settings))
+    interaction = calls.open_call(
+        session, call_sid=placed.sid, from_number=decision.caller_id, to_number=attempt.e164, direction="outbound",
+        default_region=current_app.config["DEFAULT_REGION"], status="queued")
+    describe_call(session, interaction, attempt)
     session.commit()
     log.info("dial attempt %s placed CallSid=%s", attempt_id, placed.sid)
     return placed.sid
@@ -120,14 +120,27 @@ def webhook_url(endpoint: str, **values) -> str:
     return current_app.config["PUBLIC_BASE_URL"] + path
 
 
-def call_context(attempt: DialAttempt, lead: Lead | None, settings: CampaignDialing | None) -> dict:
-    """What the agent's screen-pop shows of a campaign call: campaign, lead, script, dispositions."""
+def call_context(session, attempt: DialAttempt) -> dict:
+    """What the agent's screen-pop shows of a campaign call: the campaign, the lead (its name and the extra
+    columns of its list), the script and the wrap-up dispositions the campaign allows (empty: any)."""
+    lead = session.get(Lead, attempt.lead_id) if attempt.lead_id is not None else None
+    settings = session.get(CampaignDialing, attempt.campaign_id)
     return {
-        "campaign_id": attempt.campaign_id, "attempt_id": attempt.id, "lead_id": attempt.lead_id,
-        "lead_name": lead.name if lead is not None else None,
+        "campaign_id": attempt.campaign_id, "campaign": session.get(Campaign, attempt.campaign_id).name,
+        "attempt_id": attempt.id, "lead_id": attempt.lead_id,
+        "lead": lead.name if lead is not None else None,
+        "lead_fields": dict(lead.extra or {}) if lead is not None else {},
         "script": settings.script if settings is not None else None,
         "dispositions": list(settings.dispositions or []) if settings is not None else [],
     }
+
+
+def describe_call(session, interaction, attempt: DialAttempt) -> None:
+    """Give a campaign call its context (once) and the lead's customer when the number did not name one."""
+    if "attempt_id" not in (interaction.context or {}):
+        interaction.context = call_context(session, attempt) | (interaction.context or {})
+    if interaction.customer_id is None and attempt.lead_id is not None:
+        interaction.customer_id = session.scalar(sa.select(Lead.customer_id).where(Lead.id == attempt.lead_id))
 
 
 def reconcile_unconfirmed(session, telephony, *, now: datetime,

@@ -249,7 +249,7 @@ function showCall({ focus }) {
   } else {
     callPanel.showWrapUp(call, history);
     if (wrapUp.interactionId !== call.interaction_id || !wrapUp.isOpen) {
-      wrapUp.open(call.interaction_id, `${callerName(history)}, ${partyNumber(call)}`);
+      wrapUp.open(call.interaction_id, `${callerName(history)}, ${partyNumber(call)}`, call.context?.dispositions || []);
     }
   }
   if (!customerPane.querySelector("[data-testid=customer-history], [data-testid=unknown-caller]")) showCustomer();

@@ -9,10 +9,10 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from crm_core import calls
 from crm_core.db import utcnow
-from crm_core.models import Campaign, CampaignDialing, DialAttempt, Lead
+from crm_core.models import Campaign, CampaignDialing, DialAttempt
 from dialer import outcomes
 from dialer.engine import campaign_queue
-from dialer.jobs import call_context
+from dialer.jobs import describe_call
 
 from ..console.wiring import current_desk
 from ..db import get_session
@@ -39,10 +39,7 @@ def _interaction(attempt: DialAttempt):
         session, call_sid=request.form["CallSid"], from_number=request.form.get("From"),
         to_number=request.form.get("To"), direction="outbound", default_region=current_app.config["DEFAULT_REGION"],
     )
-    if "attempt_id" not in (interaction.context or {}):
-        lead = session.get(Lead, attempt.lead_id) if attempt.lead_id is not None else None
-        interaction.context = call_context(attempt, lead, session.get(CampaignDialing, attempt.campaign_id)) \
-            | (interaction.context or {})
+    describe_call(session, interaction, attempt)
     return interaction
 
 

@@ -16,7 +16,8 @@ export function partyNumber(call) {
 // Context keys with rows of their own (or deliberately left out); any other plain value the IVR or the dialer
 // stored is listed after them.
 const SHOWN_CONTEXT = new Set(["order_number", "order_number_asked", "order_verified", "order_belongs_to_caller",
-  "flow", "ivr", "caller_name", "campaign", "lead", "script", "skill", "transfer", "dialed_by"]);
+  "flow", "ivr", "caller_name", "campaign", "lead", "script", "skill", "transfer", "dialed_by", "campaign_id",
+  "attempt_id", "lead_id", "lead_fields", "dispositions"]);
 
 /** "Transferred by Ольга: wants a refund" for a call another agent passed on, or "". */
 export function transferText(call) {
@@ -152,7 +153,10 @@ export class CallPanel {
         : null],
       ["Campaign", plain(context.campaign)],
       ["Lead", plain(context.lead)],
-      ["Script", plain(context.script)],
+      ...Object.entries(context.lead_fields || {}).map(([key, value]) =>
+        [humanize(key), plain(value) === null ? null : h("span", { "data-testid": "lead-field" }, plain(value))]),
+      ["Script", plain(context.script)
+        ? h("span", { class: "notes", "data-testid": "context-script" }, context.script) : null],
       ["Skill", plain(context.skill)],
       ...Object.entries(context).filter(([key]) => !SHOWN_CONTEXT.has(key))
         .map(([key, value]) => [humanize(key), plain(value)]),

@@ -33,8 +33,14 @@ export class WrapUpForm {
     });
   }
 
-  /** Show an empty form for the interaction; `summary` says which call it is. */
-  open(interactionId, summary) {
+  /** Show an empty form for the interaction; `summary` says which call it is; a campaign call offers only the
+   * campaign's outcomes (`allowed` codes; empty: every one). */
+  open(interactionId, summary, allowed = []) {
+    for (const option of this.disposition.options) {
+      const offered = !option.value || !allowed.length || allowed.includes(option.value);
+      option.hidden = !offered;
+      option.disabled = !offered;
+    }
     if (this.interactionId !== interactionId) {
       this.form.reset();
       this.clearError();
