@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from .db import utcnow
 from .models import Customer, Interaction, InteractionEvent, Order
 
 _customers, _orders, _interactions = Customer.__table__.c, Order.__table__.c, Interaction.__table__.c
@@ -32,6 +33,24 @@ _SAVE_TURN = sa.update(Interaction.__table__).where(_interactions.id == sa.bindp
     ivr_flow_version=sa.func.coalesce(sa.bindparam("flow_version", type_=sa.String), _interactions.ivr_flow_version),
 )
 _INSERT_EVENTS = sa.insert(InteractionEvent.__table__)
+
+
+def _save_turn_and_log() -> sa.Insert:
+    """PostgreSQL: the UPDATE and the step log's INSERT as one statement (a data-modifying CTE), the steps
+    passed as one JSON array and logged in its order. A round trip less, and no executemany (psycopg runs
+    that in pipeline mode, which costs more than the statement for the few rows of a turn)."""
+    events = InteractionEvent.__table__
+    saved = _SAVE_TURN.returning(_interactions.id).cte("saved")
+    step = (sa.func.json_array_elements(sa.bindparam("steps", type_=sa.JSON))
+            .table_valued("detail", with_ordinality="position").render_derived(name="step"))
+    logged = (
+        sa.select(saved.c.id, sa.literal("ivr"), step.c.detail, sa.bindparam("now", type_=events.c.occurred_at.type))
+        .select_from(saved).join(step, sa.true()).order_by(step.c.position)
+    )
+    return sa.insert(events).from_select(["interaction_id", "kind", "detail", "occurred_at"], logged)
+
+
+_SAVE_TURN_AND_LOG = _save_turn_and_log()
 
 
 @dataclass(frozen=True)
@@ -77,15 +96,17 @@ def save_ivr_turn(session: Session, call: IvrCall, *, context: dict, steps: list
                   language: str | None = None, outcome: str | None = None, flow: str | None = None,
                   flow_version: str | None = None) -> None:
     """Store one webhook's IVR turn: the call's new context, its path and timeline extended by the turn's
-    steps (an IVR answer often runs several), and the language, outcome and flow when given. One UPDATE
-    and one batched INSERT, whatever the turn did."""
-    session.execute(_SAVE_TURN, {
-        "call_id": call.id, "context": context, "ivr_path": [*call.ivr_path, *(step for step, _ in steps)],
-        "language": language, "outcome": outcome, "flow": flow, "flow_version": flow_version,
-    })
-    if steps:
-        session.execute(_INSERT_EVENTS, [
-            {"interaction_id": call.id, "kind": "ivr", "detail": {"step": step, **detail}} for step, detail in steps])
+    steps (an IVR answer often runs several), and the language, outcome and flow when given. One statement
+    on PostgreSQL; an UPDATE and one batched INSERT elsewhere."""
+    turn = {"call_id": call.id, "context": context, "ivr_path": [*call.ivr_path, *(step for step, _ in steps)],
+            "language": language, "outcome": outcome, "flow": flow, "flow_version": flow_version}
+    details = [{"step": step, **detail} for step, detail in steps]
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_SAVE_TURN_AND_LOG, turn | {"steps": details, "now": utcnow()})
+        return
+    session.execute(_SAVE_TURN, turn)
+    if details:
+        session.execute(_INSERT_EVENTS, [{"interaction_id": call.id, "kind": "ivr", "detail": d} for d in details])
 
 
 def close_ivr_session(session: Session, interaction: Interaction) -> str | None:
