@@ -130,7 +130,7 @@ def _aht_rows(session: Session, query: ReportQuery) -> list[dict]:
     if query.aht_entered:
         source = "entered"
     else:
-        source = "measured over the period" if query.aht_seconds is not None else "no call handled to measure"
+        source = "measured over all agents in the period" if query.aht_seconds is not None else "no call handled"
     return [{"aht_seconds": query.aht_seconds, "source": source}]
 
 

@@ -65,7 +65,7 @@ FIELDS = {field.name: field for field in (
     Field("service_level", "Target service level (%)", default="80", minimum=1, maximum=99),
     Field("max_occupancy", "Maximum occupancy (%)", default="85", minimum=1, maximum=100),
     Field("aht_seconds", "Average handle time (seconds)", minimum=1, maximum=36_000,
-          hint="empty: measured over the period"),
+          hint="empty: measured over all agents in the period"),
     Field("forecast", "Forecast calls per interval", "textarea",
           hint="numbers separated by spaces or commas; empty: plan for the measured volume"),
     Field("first_interval", "First forecast interval starts at", "time", "09:00"),
