@@ -2,10 +2,12 @@
 session log on the call's Interaction, commit once, answer TwiML.
 
 Every answer of every caller comes here: the call's IVR state is read and written through `crm_core.ivr`'s
-plain statements (one read, one UPDATE, one INSERT of the step log), not by loading the ORM Interaction."""
+plain statements (a read, then the turn and its step log written in one statement on PostgreSQL), not by
+loading and flushing the ORM Interaction."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -136,9 +138,15 @@ def _wiring(session: Session, call: IvrCall) -> Wiring:
 
 def _callers_today(number: str | None, region: str) -> date:
     """Today where the caller is (by their number), so "tomorrow" means their tomorrow."""
-    now = utcnow()
+    zone = _callers_zone(number or "", region)
+    return utcnow().astimezone(zone).date() if zone else utcnow().date()
+
+
+@functools.lru_cache(maxsize=4096)
+def _callers_zone(number: str, region: str) -> ZoneInfo | None:
+    """The time zone of a caller's number, None if it tells none; kept, as every answer of a call asks again."""
     try:
-        zones = normalize_phone(number or "", region).time_zones
+        zones = normalize_phone(number, region).time_zones
     except InvalidPhoneNumber:
-        return now.date()
-    return now.astimezone(ZoneInfo(zones[0])).date() if zones else now.date()
+        return None
+    return ZoneInfo(zones[0]) if zones else None
