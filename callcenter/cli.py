@@ -28,6 +28,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEMO_CUSTOMERS = 300
 # How often the pacer pushes campaign progress to the supervisors' pages (its rounds are more frequent).
 PROGRESS_EVERY_SECONDS = 2.0
+# How often the pacer publishes the supervisors' wallboard (today's queue figures, campaigns, alerts).
+WALLBOARD_EVERY_SECONDS = 3.0
 
 
 def _create_app():
@@ -152,7 +154,8 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
 @with_appcontext
 def pacer_command(interval: float, reconcile_after: float) -> None:
     """Run the periodic duties: expire unanswered offers, sign out agents whose consoles vanished, and pace
-    the running campaigns (dial jobs go to the rq workers), pushing their progress to the supervisors."""
+    the running campaigns (dial jobs go to the rq workers), pushing their progress and the wallboard to the
+    supervisors."""
     import signal
     import threading
     import time
@@ -161,14 +164,14 @@ def pacer_command(interval: float, reconcile_after: float) -> None:
     from dialer.jobs import pace_campaigns
 
     from .console.campaigns import publish_watched_progress
-    from .console.wiring import current_desk
+    from .console.wiring import current_desk, publish_wallboard
     from .db import close_session
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     log = logging.getLogger("callcenter.pacer")
     log.info("pacer running every %.1fs", interval)
-    next_progress = 0.0
+    next_progress = next_wallboard = 0.0
     while not stop.is_set():
         try:
             current_desk().sweep()
@@ -177,6 +180,9 @@ def pacer_command(interval: float, reconcile_after: float) -> None:
             if time.monotonic() >= next_progress:
                 next_progress = time.monotonic() + PROGRESS_EVERY_SECONDS
                 publish_watched_progress(get_session(), utcnow())
+            if time.monotonic() >= next_wallboard:
+                next_wallboard = time.monotonic() + WALLBOARD_EVERY_SECONDS
+                publish_wallboard(get_session(), utcnow())
         except Exception:  # one bad round must not stop the floor; the next round retries
             log.exception("pacer round failed")
         finally:

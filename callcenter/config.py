@@ -60,6 +60,13 @@ class Config:
     AGENT_DISCONNECT_GRACE_SECONDS: int = 30
     # Seconds an agent has to record a call's outcome; then they are made available and the call is flagged.
     WRAP_UP_SECONDS: int = 120
+    # Wallboard service level target: this percentage of queued calls answered within WALLBOARD_TARGET_SECONDS.
+    WALLBOARD_SERVICE_LEVEL_PERCENT: int = 80
+    WALLBOARD_TARGET_SECONDS: int = 20
+    # The wallboard alerts when a caller has waited this many seconds in a queue.
+    WALLBOARD_LONGEST_WAIT_ALERT_SECONDS: int = 60
+    # The wallboard warns when a campaign's abandon rate reaches this percentage (near the usual 3 % limit).
+    WALLBOARD_ABANDON_WARNING_PERCENT: float = 2.5
     # Outbound calls per second the Twilio account allows (Twilio queues the excess; the pacer stays under it).
     DIALER_CALLS_PER_SECOND: float = 1.0
     # The rq queue dial jobs go to.
@@ -118,9 +125,13 @@ class Config:
                 raise ConfigError("TWILIO_PHONE_NUMBER", "must be written in E.164 (+74951234567)")
         except InvalidPhoneNumber:
             raise ConfigError("TWILIO_PHONE_NUMBER", f"not a valid number: {self.TWILIO_PHONE_NUMBER!r}") from None
-        for key in ("OFFER_TIMEOUT_SECONDS", "AGENT_DISCONNECT_GRACE_SECONDS", "WRAP_UP_SECONDS"):
+        for key in ("OFFER_TIMEOUT_SECONDS", "AGENT_DISCONNECT_GRACE_SECONDS", "WRAP_UP_SECONDS",
+                    "WALLBOARD_TARGET_SECONDS", "WALLBOARD_LONGEST_WAIT_ALERT_SECONDS"):
             if not 1 <= getattr(self, key) <= 3600:
                 raise ConfigError(key, "must be between 1 and 3600 seconds")
+        for key in ("WALLBOARD_SERVICE_LEVEL_PERCENT", "WALLBOARD_ABANDON_WARNING_PERCENT"):
+            if not 0 < getattr(self, key) <= 100:
+                raise ConfigError(key, "must be a percentage above 0 and at most 100")
         if self.SOCKETIO_MESSAGE_QUEUE not in ("", "off") and urlparse(self.SOCKETIO_MESSAGE_QUEUE).scheme not in (
                 "redis", "rediss"):
             raise ConfigError("SOCKETIO_MESSAGE_QUEUE", "must be a redis:// URL or off")

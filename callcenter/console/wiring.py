@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
 from agent_console.desk import Desk, agent_payload
 from agent_console.routing import Router
+from agent_console.wallboard import Thresholds, wallboard
 
 from ..db import get_session
 from ..extensions import socketio
@@ -18,6 +22,9 @@ from ..urls import webhook_url
 DESK_NAMESPACE = "/desk"
 FLOOR_NAMESPACE = "/floor"
 FLOOR_ROOM = "floor"
+WALLBOARD_EVENT = "wallboard"
+# The last figures published, for a supervisor who connects between two publications.
+WALLBOARD_KEY = "wallboard:last"
 
 
 def agent_room(agent_id: int) -> str:
@@ -72,7 +79,28 @@ def current_desk() -> Desk:
 
 
 def floor_snapshot() -> dict:
-    """Every agent's state and the calls waiting in each queue, for a supervisor who just connected."""
+    """Every agent's state, the calls waiting in each queue and the last wallboard figures, for a supervisor
+    who just connected."""
     router = current_router()
+    last = get_redis().get(WALLBOARD_KEY)
     return {"agents": [agent_payload(a) for a in router.agents()],
-            "queues": {q: router.waiting(q) for q in router.queues()}}
+            "queues": {q: router.waiting(q) for q in router.queues()},
+            "wallboard": json.loads(last) if last else None}
+
+
+def wallboard_thresholds() -> Thresholds:
+    """The wallboard's targets and alert levels from the app's settings."""
+    config = current_app.config
+    return Thresholds(service_level_target=config["WALLBOARD_SERVICE_LEVEL_PERCENT"] / 100,
+                      target_seconds=config["WALLBOARD_TARGET_SECONDS"],
+                      longest_wait_seconds=config["WALLBOARD_LONGEST_WAIT_ALERT_SECONDS"],
+                      campaign_abandon_warning=config["WALLBOARD_ABANDON_WARNING_PERCENT"] / 100)
+
+
+def publish_wallboard(session: Session, now: datetime) -> dict:
+    """Compute the wallboard once for every viewer (the pacer calls this), keep it for supervisors who connect
+    later and push it to the floor room (from any process: the message queue carries it)."""
+    figures = wallboard(session, current_router(), now, wallboard_thresholds())
+    get_redis().set(WALLBOARD_KEY, json.dumps(figures))
+    socketio.emit(WALLBOARD_EVENT, figures, to=FLOOR_ROOM, namespace=FLOOR_NAMESPACE)
+    return figures
