@@ -4,6 +4,7 @@ import pytest
 
 from agent_console.routing import QueuedCall, Router
 from tests.analytics.conftest import floor  # noqa: F401  (the hand-computed day, reused as a fixture)
+from tests.console.conftest import desk_client, login_as  # noqa: F401  (Socket.IO clients of logged-in users)
 
 
 @pytest.fixture
