@@ -107,7 +107,7 @@ class Desk:
         call = self.router.call(call_sid)
         withdrawn, offers = self.router.leave(call_sid)
         if withdrawn is not None:
-            self._agent_changed(self.router.agent(withdrawn))
+            self.agent_changed(self.router.agent(withdrawn))
             self.notify("offer_withdrawn", {"call_sid": call_sid}, agent_id=withdrawn)
         if call is not None:
             self._queue_changed(call.queue)
@@ -141,7 +141,7 @@ class Desk:
             if routed is not None and routed.agent_id == agent_id:
                 self.router.leave(call_sid)
             return
-        self._agent_changed(status, call_sid=call_sid)
+        self.agent_changed(status, call_sid=call_sid)
         interaction = self._interaction(call_sid)
         self.notify("call_ended", {"call_sid": call_sid, "interaction_id": interaction.id if interaction else None},
                     agent_id=agent_id)
@@ -154,7 +154,7 @@ class Desk:
             status, offers = self.router.set_state(agent_id, state, reason)
         except RoutingError as exc:
             raise DeskError(str(exc)) from exc
-        self._agent_changed(status)
+        self.agent_changed(status)
         self._deliver(offers)
         return status
 
@@ -166,7 +166,7 @@ class Desk:
             raise DeskError("this call is no longer offered to you") from exc
         interaction = self.session.get(Interaction, call.interaction_id)
         interaction.agent_id = agent_id
-        self._agent_changed(self.router.agent(agent_id), call_sid=call_sid)
+        self.agent_changed(self.router.agent(agent_id), call_sid=call_sid)
         self.notify("call_connected", {"call_sid": call_sid, "interaction_id": interaction.id}, agent_id=agent_id)
         try:
             self.telephony.dequeue(call.queue, self.webhook_url("voice.connect_agent", agent=agent_id), call_sid)
@@ -174,7 +174,7 @@ class Desk:
             log.warning("could not connect CallSid=%s to agent %s: %s", call_sid, agent_id, exc)
             self.router.call_ended(agent_id)
             self.router.set_state(agent_id, "available")
-            self._agent_changed(self.router.agent(agent_id))
+            self.agent_changed(self.router.agent(agent_id))
             self.caller_left(call_sid)
             raise DeskError("the caller is no longer waiting") from exc
         return interaction
@@ -185,7 +185,7 @@ class Desk:
             offers = self.router.decline(agent_id, call_sid)
         except RoutingError as exc:
             raise DeskError("this call is no longer offered to you") from exc
-        self._agent_changed(self.router.agent(agent_id))
+        self.agent_changed(self.router.agent(agent_id))
         self._deliver(offers)
 
     def hang_up(self, agent_id: int) -> None:
@@ -294,15 +294,29 @@ class Desk:
             direction="outbound", default_region=self.default_region, status="queued",
             context={"dialed_by": before.name},
         )
-        interaction.agent_id = agent_id
         if customer is not None:
             interaction.customer_id = customer.id
         calls.record_event(self.session, interaction, "dialed", {"agent_id": agent_id, "to": e164})
-        status = self.router.outbound_placed(agent_id, placed.sid, interaction.id)
-        pop = screen_pop(self.session, interaction, default_region=self.default_region)
-        self.notify("outbound_call", pop, agent_id=agent_id)
-        self._agent_changed(status, call_sid=placed.sid)
+        self.outbound_dialed(agent_id, interaction)
         return interaction
+
+    def outbound_dialed(self, agent_id: int, interaction: Interaction) -> None:
+        """A call placed for the agent rings: it is theirs (in no queue) until it ends, shown on their console."""
+        interaction.agent_id = agent_id
+        status = self.router.outbound_placed(agent_id, interaction.call_sid, interaction.id)
+        self.notify("outbound_call", screen_pop(self.session, interaction, default_region=self.default_region),
+                    agent_id=agent_id)
+        self.agent_changed(status, call_sid=interaction.call_sid)
+
+    def outbound_not_placed(self, agent_id: int, event: str, payload: dict) -> None:
+        """A call the agent chose to place never became a call: they are available again and told why (`event`)."""
+        try:
+            status = self.router.cancel_outbound(agent_id, AgentStatus(agent_id, "available", 0.0))
+        except RoutingError:
+            return  # signed out meanwhile
+        self.agent_changed(status)
+        self.notify(event, payload, agent_id=agent_id)
+        self._deliver(self.router.dispatch())
 
     def outbound_answered(self, agent_id: int, call_sid: str) -> None:
         """The customer the agent called answered: the agent's device is rung next."""
@@ -340,7 +354,7 @@ class Desk:
         is flagged: its outcome is missing), and route calls whose transfer target did not take them in time."""
         expired, offers = self.router.expire_offers()
         for offer in expired:
-            self._agent_changed(self.router.agent(offer.agent_id))
+            self.agent_changed(self.router.agent(offer.agent_id))
             self.notify("offer_expired", {"call_sid": offer.call_sid}, agent_id=offer.agent_id)
         self._deliver(offers)
         for gone in self.router.vanished(self.disconnect_grace):
@@ -349,7 +363,7 @@ class Desk:
             before, offers = self.router.sign_out(gone.agent_id, AGENT_DISCONNECTED)
             if before.state in ("on_call", "wrap_up") and before.call_sid:
                 self._flag(before.call_sid, AGENT_DISCONNECTED)
-            self._agent_changed(self.router.agent(gone.agent_id))
+            self.agent_changed(self.router.agent(gone.agent_id))
             self._deliver(offers)
         for late in self.router.overdue_wrap_ups(self.wrap_up_limit):
             interaction = self._flag(late.call_sid, OUTCOME_MISSING) if late.call_sid else None
@@ -357,7 +371,7 @@ class Desk:
             self.notify("wrap_up_expired", {"call_sid": late.call_sid,
                                             "interaction_id": interaction.id if interaction else None},
                         agent_id=late.agent_id)
-            self._agent_changed(status)
+            self.agent_changed(status)
             self._deliver(offers)
         self._deliver(self.router.dispatch())
 
@@ -427,7 +441,7 @@ class Desk:
         offers = self.router.release(agent_id, call_sid)
         self.notify("call_transferred", {"call_sid": call_sid, "interaction_id": interaction.id, "to": info["to"]},
                     agent_id=agent_id)
-        self._agent_changed(self.router.agent(agent_id))
+        self.agent_changed(self.router.agent(agent_id))
         self._deliver(offers)
         return {"call_sid": call_sid, "queue": queue, "to": info["to"]}
 
@@ -472,7 +486,7 @@ class Desk:
             if payload is None:
                 continue
             queues.add(payload["call"]["queue"])
-            self._agent_changed(self.router.agent(offer.agent_id), call_sid=offer.call_sid)
+            self.agent_changed(self.router.agent(offer.agent_id), call_sid=offer.call_sid)
             self.notify("offer", payload, agent_id=offer.agent_id)
         for queue in queues:
             self._queue_changed(queue)
@@ -481,7 +495,8 @@ class Desk:
         if queue:
             self.notify("queue", {"name": queue, "call_sids": self.router.waiting(queue)})
 
-    def _agent_changed(self, status: AgentStatus, call_sid: str | None = None) -> None:
+    def agent_changed(self, status: AgentStatus, call_sid: str | None = None) -> None:
+        """Log the agent's new state and show it on their console (and the floor)."""
         log_agent_state(self.session, status.agent_id, status.state, reason=status.reason,
                         call_sid=call_sid or status.call_sid)
         self.notify("agent_state", self.agent_state(status), agent_id=status.agent_id)
@@ -493,7 +508,7 @@ class Desk:
 def agent_payload(status: AgentStatus) -> dict:
     """An agent's state as the consoles show it."""
     return {"agent_id": status.agent_id, "name": status.name, "state": status.state, "since": status.since,
-            "reason": status.reason, "call_sid": status.call_sid, "held": status.held}
+            "reason": status.reason, "call_sid": status.call_sid, "held": status.held, "preview": status.preview}
 
 
 def on_do_not_call(session: Session, e164: str) -> bool:

@@ -16,8 +16,8 @@ from typing import Callable
 
 import redis
 
-AGENT_STATES = ("offline", "available", "ringing", "on_call", "wrap_up", "break")
-# States an agent may choose; the others are entered by routing (ringing, on_call, wrap_up).
+AGENT_STATES = ("offline", "available", "ringing", "preview", "on_call", "wrap_up", "break")
+# States an agent may choose; the others are entered by routing (ringing, preview, on_call, wrap_up).
 CHOSEN_STATES = ("offline", "available", "break")
 MISSED_OFFER = "missed offer"
 
@@ -143,16 +143,30 @@ end
 return 1
 """
 
-# An agent places a call themselves (click-to-dial): only when available or on a break, never twice.
+# An agent places a call themselves (click-to-dial, or the lead they preview): only when available, on a break or
+# previewing, never twice.
 _START_OUTBOUND = """
 local prefix, agent, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local key = prefix .. ':agent:' .. agent
 local a = redis.call('HMGET', key, 'state', 'reason')
-if a[1] ~= 'available' and a[1] ~= 'break' then return {a[1] or 'offline', ''} end
+if a[1] ~= 'available' and a[1] ~= 'break' and a[1] ~= 'preview' then return {a[1] or 'offline', ''} end
 redis.call('ZREM', prefix .. ':available', agent)
 redis.call('HSET', key, 'state', 'on_call', 'since', now, 'call_sid', '', 'reason', '', 'held', '0')
+redis.call('HDEL', key, 'preview')
 return {'ok', a[1], a[2] or ''}
 """
+
+# An available agent is given a campaign's lead to preview: no call is offered to them meanwhile.
+_START_PREVIEW = """
+local prefix, agent, now, preview = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local key = prefix .. ':agent:' .. agent
+if redis.call('HGET', key, 'state') ~= 'available' then return 0 end
+redis.call('ZREM', prefix .. ':available', agent)
+redis.call('HSET', key, 'state', 'preview', 'since', now, 'call_sid', '', 'reason', '', 'preview', preview)
+return 1
+"""
+# How long routing remembers which agent a preview dial is for (longer than any call lasts).
+PREVIEW_DIAL_TTL = 24 * 3600
 
 
 class RoutingError(Exception):
@@ -198,6 +212,7 @@ class AgentStatus:
     skills: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     held: bool = False  # on_call with the caller on hold
+    preview: dict | None = None  # the campaign lead the agent is previewing ({"campaign_id", "lead_id"})
 
 
 class Router:
@@ -215,6 +230,7 @@ class Router:
         self._transfer = connection.register_script(_TRANSFER)
         self._release = connection.register_script(_RELEASE)
         self._start_outbound = connection.register_script(_START_OUTBOUND)
+        self._start_preview = connection.register_script(_START_PREVIEW)
 
     # -- agents ---------------------------------------------------------------------------------------------
 
@@ -239,6 +255,7 @@ class Router:
         with self.redis.pipeline() as pipe:
             pipe.hset(key, mapping={"state": state, "since": now, "reason": reason if state == "break" else "",
                                     "call_sid": "", "held": 0})
+            pipe.hdel(key, "preview")
             if state == "available":
                 pipe.hset(key, "idle_since", now)
                 pipe.zadd(f"{self.prefix}:available", {agent_id: now})
@@ -259,7 +276,7 @@ class Router:
             reason=d.get("reason", ""), call_sid=d.get("call_sid", ""),
             idle_since=float(d["idle_since"]) if d.get("idle_since") else None, name=d.get("name", ""),
             skills=json.loads(d.get("skills", "[]")), languages=json.loads(d.get("languages", "[]")),
-            held=d.get("held") == "1",
+            held=d.get("held") == "1", preview=json.loads(d["preview"]) if d.get("preview") else None,
         )
 
     def agents(self) -> list[AgentStatus]:
@@ -451,6 +468,19 @@ class Router:
         self.redis.hdel(self._call_key(call_sid), "dialing")
         return self.call(call_sid)
 
+    def start_preview(self, agent_id: int, lead: dict) -> bool:
+        """Give an available agent a campaign lead to preview (False if they are no longer available)."""
+        return bool(self._start_preview(args=[self.prefix, agent_id, self.clock(), json.dumps(lead)]))
+
+    def preview_dialed(self, attempt_id: int, agent_id: int) -> None:
+        """Remember that a dial attempt is the preview call of an agent: answered, it goes to them alone."""
+        self.redis.set(f"{self.prefix}:preview-dial:{attempt_id}", agent_id, ex=PREVIEW_DIAL_TTL)
+
+    def preview_agent(self, attempt_id: int) -> int | None:
+        """The agent a preview dial attempt is for, if any."""
+        agent = self.redis.get(f"{self.prefix}:preview-dial:{attempt_id}")
+        return int(agent) if agent else None
+
     def overdue_wrap_ups(self, limit: float) -> list[AgentStatus]:
         """Agents in wrap-up for longer than `limit` seconds."""
         now = self.clock()
@@ -501,6 +531,7 @@ class Router:
             pipe.zrem(f"{self.prefix}:available", agent_id)
             pipe.hset(self._agent_key(agent_id), mapping={"state": "offline", "since": now, "reason": reason,
                                                           "call_sid": "", "held": 0})
+            pipe.hdel(self._agent_key(agent_id), "preview")
             pipe.execute()
         return before, offers
 

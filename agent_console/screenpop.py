@@ -25,15 +25,21 @@ def call_context(interaction: Interaction) -> dict:
     }
 
 
-def screen_pop(session: Session, interaction: Interaction, *, default_region: str) -> dict:
-    """The call's context plus the customer's whole history; an unknown caller gets their normalized number."""
-    if interaction.customer_id is not None:
-        history = customer_history(session, customer_id=interaction.customer_id, default_region=default_region)
+def party_history(session: Session, *, customer_id: int | None, phone: str | None, default_region: str) -> dict:
+    """The customer's whole history (by id, else by their number); an unknown party gets their normalized number."""
+    if customer_id is not None:
+        history = customer_history(session, customer_id=customer_id, default_region=default_region)
     else:
-        party = interaction.from_number if interaction.direction == "inbound" else interaction.to_number
         try:
-            history = customer_history(session, phone=party or "", default_region=default_region)
+            history = customer_history(session, phone=phone or "", default_region=default_region)
         except InvalidPhoneNumber:
             history = None
+    return history.as_dict() if history else {"known": False, "phone": None}
+
+
+def screen_pop(session: Session, interaction: Interaction, *, default_region: str) -> dict:
+    """The call's context plus the customer's whole history; an unknown caller gets their normalized number."""
+    party = interaction.from_number if interaction.direction == "inbound" else interaction.to_number
     return {"call": call_context(interaction),
-            "history": history.as_dict() if history else {"known": False, "phone": None}}
+            "history": party_history(session, customer_id=interaction.customer_id, phone=party,
+                                     default_region=default_region)}

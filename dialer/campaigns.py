@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from crm_core.errors import InvalidPhoneNumber, NotFound, ValidationError
 from crm_core.models import (
-    CAMPAIGN_PURPOSES, DIALING_MODES, MACHINE_ACTIONS, Campaign, CampaignDialing, ComplianceProfile, Disposition,
+    CAMPAIGN_PURPOSES, DIALING_MODES, MACHINE_ACTIONS, Campaign, CampaignDialing, ComplianceProfile, Disposition, Lead,
 )
 from crm_core.phones import normalize_phone
 
@@ -162,6 +162,19 @@ def _e164(raw: str, default_region: str, name: str, errors: dict, *, required: b
     except InvalidPhoneNumber as exc:
         errors[name] = exc.message
         return None
+
+
+def lead_context(session: Session, campaign_id: int, lead: Lead | None) -> dict:
+    """What an agent is shown of a campaign's lead: the campaign, the lead's name and the extra columns of its
+    list, the script, and the wrap-up dispositions the campaign allows (empty: any)."""
+    settings = session.get(CampaignDialing, campaign_id)
+    return {
+        "campaign_id": campaign_id, "campaign": session.get(Campaign, campaign_id).name,
+        "lead_id": lead.id if lead is not None else None, "lead": lead.name if lead is not None else None,
+        "lead_fields": dict(lead.extra or {}) if lead is not None else {},
+        "script": settings.script if settings is not None else None,
+        "dispositions": list(settings.dispositions or []) if settings is not None else [],
+    }
 
 
 def change_campaign_status(session: Session, campaign: Campaign, action: str) -> Campaign:

@@ -25,9 +25,10 @@ from flask import current_app
 
 from crm_core import calls
 from crm_core.db import utcnow
-from crm_core.models import Campaign, CampaignDialing, DialAttempt, Lead
+from crm_core.models import Campaign, DialAttempt, Lead
 
-from . import engine, recycle
+from . import engine, preview, recycle
+from .campaigns import lead_context
 from .compliance.gate import ComplianceGate
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,8 @@ def _place_attempt(attempt_id: int, now: datetime | None) -> str:
     campaign = session.get(Campaign, attempt.campaign_id, populate_existing=True)
     if campaign.status != "running":  # paused or stopped since the pacer launched it: calls not yet placed wait
         engine.close_undialed(session, attempt, "withdrawn", now=now)
+        if (desk := _preview_desk(attempt)) is not None:
+            preview.dial_not_placed(desk, attempt, f"the campaign is {campaign.status}")
         session.commit()
         log.info("dial attempt %s withdrawn: campaign %s is %s", attempt_id, campaign.id, campaign.status)
         return "withdrawn"
@@ -82,6 +85,8 @@ def _place_attempt(attempt_id: int, now: datetime | None) -> str:
     if not decision.allowed:
         attempt.status, attempt.placed_at, attempt.ended_at = "failed", None, now
         recycle.refused(session, attempt, [r.code for r in decision.reasons], now=now)
+        if (desk := _preview_desk(attempt)) is not None:
+            preview.dial_not_placed(desk, attempt, "the compliance gate refused the call", reasons=decision.reasons)
         session.commit()
         log.info("dial attempt %s refused by the gate: %s", attempt_id, [r.code for r in decision.reasons])
         return "refused"
@@ -100,6 +105,8 @@ def _place_attempt(attempt_id: int, now: datetime | None) -> str:
         attempt = session.get(DialAttempt, attempt_id, with_for_update=True, populate_existing=True)
         attempt.status, attempt.ended_at = "failed", now
         recycle.settle_attempt(session, attempt, "failed", now=now)
+        if (desk := _preview_desk(attempt)) is not None:
+            preview.dial_not_placed(desk, attempt, f"the provider refused the call: {exc}")
         session.commit()
         return "failed"
     attempt = session.get(DialAttempt, attempt_id, with_for_update=True, populate_existing=True)
@@ -109,9 +116,20 @@ def _place_attempt(attempt_id: int, now: datetime | None) -> str:
         session, call_sid=placed.sid, from_number=decision.caller_id, to_number=attempt.e164, direction="outbound",
         default_region=current_app.config["DEFAULT_REGION"], status="queued")
     describe_call(session, interaction, attempt)
+    if (desk := _preview_desk(attempt)) is not None:
+        preview.dial_placed(desk, attempt, interaction)
     session.commit()
     log.info("dial attempt %s placed CallSid=%s", attempt_id, placed.sid)
     return placed.sid
+
+
+def _preview_desk(attempt: DialAttempt):
+    """The desk when the attempt is a preview call (its agent hears how the dial went), else None."""
+    if attempt.mode != "preview":
+        return None
+    from callcenter.console.wiring import current_desk
+
+    return current_desk()
 
 
 def webhook_url(endpoint: str, **values) -> str:
@@ -121,18 +139,9 @@ def webhook_url(endpoint: str, **values) -> str:
 
 
 def call_context(session, attempt: DialAttempt) -> dict:
-    """What the agent's screen-pop shows of a campaign call: the campaign, the lead (its name and the extra
-    columns of its list), the script and the wrap-up dispositions the campaign allows (empty: any)."""
+    """What the agent's screen-pop shows of a campaign call: its lead in the campaign, and the attempt."""
     lead = session.get(Lead, attempt.lead_id) if attempt.lead_id is not None else None
-    settings = session.get(CampaignDialing, attempt.campaign_id)
-    return {
-        "campaign_id": attempt.campaign_id, "campaign": session.get(Campaign, attempt.campaign_id).name,
-        "attempt_id": attempt.id, "lead_id": attempt.lead_id,
-        "lead": lead.name if lead is not None else None,
-        "lead_fields": dict(lead.extra or {}) if lead is not None else {},
-        "script": settings.script if settings is not None else None,
-        "dispositions": list(settings.dispositions or []) if settings is not None else [],
-    }
+    return lead_context(session, attempt.campaign_id, lead) | {"attempt_id": attempt.id}
 
 
 def describe_call(session, interaction, attempt: DialAttempt) -> None:
@@ -182,19 +191,29 @@ def enqueue_attempt(queue):
     return enqueue
 
 
-def pace_campaigns(now: datetime | None = None, *, reconcile_after: timedelta = engine.RECONCILE_AFTER) -> list:
-    """One pacer round in the app: reconcile, then launch what every running campaign needs."""
+def app_enqueue():
+    """The app's `enqueue(attempt_id)`: place_attempt on the dialer's rq queue."""
     from rq import Queue
 
-    from callcenter.console.wiring import current_router
-    from callcenter.db import get_session
     from callcenter.redis_store import get_redis
+
+    return enqueue_attempt(Queue(current_app.config.get("DIALER_QUEUE", "default"), connection=get_redis()))
+
+
+def pace_campaigns(now: datetime | None = None, *, reconcile_after: timedelta = engine.RECONCILE_AFTER) -> list:
+    """One pacer round in the app: reconcile, launch what every running campaign needs, and give available
+    agents the leads of preview campaigns."""
+    from callcenter.console.wiring import current_desk
+    from callcenter.db import get_session
     from callcenter.telephony import provider
 
     now = now or utcnow()
     session = get_session()
     reconcile_unconfirmed(session, provider(), now=now, after=reconcile_after)
     session.commit()
-    queue = Queue(current_app.config.get("DIALER_QUEUE", "default"), connection=get_redis())
-    return engine.run_round(session, router=current_router(), enqueue=enqueue_attempt(queue), now=now,
-                            cps=float(current_app.config.get("DIALER_CALLS_PER_SECOND", 1.0)))
+    desk = current_desk()
+    results = engine.run_round(session, router=desk.router, enqueue=app_enqueue(), now=now,
+                               cps=float(current_app.config.get("DIALER_CALLS_PER_SECOND", 1.0)))
+    preview.offer_previews(desk, now=now)
+    session.commit()
+    return results

@@ -13,6 +13,7 @@ import { setUpFindCustomer } from "./desk/find-customer.js";
 import { renderHistory } from "./desk/history.js";
 import { startSoftphone } from "./desk/softphone.js";
 import { StateBar } from "./desk/state-bar.js";
+import { PreviewCard } from "./desk/preview.js";
 import { renderUnknownCaller } from "./desk/unknown-caller.js";
 import { WrapUpForm } from "./desk/wrap-up.js";
 
@@ -34,10 +35,13 @@ const dispositionLabels = new Map(
 let current = restore();
 // A customer's record opened between calls (to call them): their history, or null.
 let browsing = null;
+// A campaign's lead given to this agent to call or skip (preview dialing): {lead, history}, or null.
+let previewing = null;
 
 const stateBar = new StateBar(byTestId("state-bar"), { onChoose: chooseState });
 const callPanel = new CallPanel(document, { onAccept: accept, onDecline: decline, onHangUp: hangUp });
 const callControls = new CallControls(document, { ask: (event, data) => ask(socket, event, data), notice });
+const previewCard = new PreviewCard(document, { onCall: callPreview, onSkip: skipPreview });
 const wrapUp = new WrapUpForm(byTestId("wrap-up"), { onSubmit: submitWrapUp });
 const wrapUpTimeLeft = byTestId("wrap-up-time-left");
 setUpDemoPhone(document);
@@ -53,6 +57,21 @@ socket.on("agent_state", (status) => {
   stateBar.update(status);
   reconcile(status);
   showControls();
+  if (status.state !== "preview" && previewing) previewing = null;
+  if (previewing || !previewCard.card.hidden) showPreview({ focus: false });
+});
+
+socket.on("preview", (preview) => {
+  previewing = preview;
+  browsing = null;
+  showPreview({ focus: !isTyping(document.activeElement) });
+});
+
+// The previewed lead was not called (the rules refused it, the campaign stopped): say why.
+socket.on("preview_not_called", ({ lead, e164, why, reasons, lead_status: leadStatus }) => {
+  const details = (reasons || []).map((r) => r.message).join("; ");
+  const after = leadStatus === "closed" ? " The lead is closed." : leadStatus === "scheduled" ? " The lead will be due again later." : "";
+  notice("error", `${lead || e164} was not called: ${why}${details ? ` (${details})` : ""}.${after}`);
 });
 
 // A call this agent placed (click-to-dial): the customer's history comes with it; it rings until they answer.
@@ -147,6 +166,24 @@ async function accept() {
     return;
   }
   if (current?.phase === "offered") setPhase("connected");
+}
+
+async function callPreview() {
+  if (!previewing) return;
+  previewCard.setBusy(true);
+  const answer = await ask(socket, "preview_call", {});
+  if (!answer.ok) {
+    previewCard.setBusy(false);
+    notice("error", `Could not call the lead: ${answer.error}`);
+  }
+}
+
+async function skipPreview() {
+  if (!previewing) return;
+  previewCard.setBusy(true);
+  const answer = await ask(socket, "preview_skip", {});
+  previewCard.setBusy(false);
+  if (!answer.ok) notice("error", `Could not skip the lead: ${answer.error}`);
 }
 
 async function decline() {
@@ -262,8 +299,29 @@ function showControls() {
     dialing: current?.phase === "dialing", held: Boolean(stateBar.status.held) });
 }
 
+/** The previewed lead in the call column and its customer's history beside it (or neither). */
+function showPreview({ focus }) {
+  if (previewing && !current) {
+    byTestId("idle").hidden = true;
+    previewCard.show(previewing.lead, { focus });
+  } else {
+    previewCard.hide();
+    if (!current) callPanel.showIdle(stateBar.state);
+  }
+  showCustomer();
+}
+
 /** The customer column: the caller's history, or the forms for an unknown caller. */
 function showCustomer() {
+  if (!current && previewing) {
+    if (previewing.history.known && previewing.history.customer) {
+      renderHistory(customerPane, previewing.history, null, { dispositionLabel });
+    } else {
+      fill(customerPane, h("div", { class: "card placeholder" },
+        h("p", { class: "muted" }, "No customer record has this lead's number.")));
+    }
+    return;
+  }
   if (!current && browsing) {
     renderHistory(customerPane, browsing, null, { dispositionLabel, onDial: dial });
     const close = h("button", { type: "button", class: "button-quiet", "data-testid": "close-record" }, "Close record");

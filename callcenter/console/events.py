@@ -6,7 +6,10 @@ from __future__ import annotations
 from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room
 
+from crm_core.db import utcnow
 from crm_core.wrapup import Outcome
+from dialer import preview
+from dialer.jobs import app_enqueue
 
 from .acks import acknowledged, datetime_field, int_field
 from .floor_events import FloorNamespace
@@ -29,6 +32,10 @@ class DeskNamespace(Namespace):
             offer = current_desk().offer_payload(status.call_sid)
             if offer is not None:
                 emit("offer", offer)
+        if status.state == "preview":  # the same for a lead being previewed
+            lead = preview.current_preview(current_desk(), current_user.id)
+            if lead is not None:
+                emit("preview", lead)
 
     def on_disconnect(self, reason=None):
         if current_user.is_authenticated:
@@ -36,7 +43,9 @@ class DeskNamespace(Namespace):
 
     @acknowledged
     def on_set_state(self, data):
-        status = current_desk().set_state(current_user.id, str(data.get("state", "")), str(data.get("reason", ""))[:64])
+        desk = current_desk()
+        status = desk.set_state(current_user.id, str(data.get("state", "")), str(data.get("reason", ""))[:64])
+        preview.offer_previews(desk, now=utcnow(), agent_ids=[current_user.id])
         return {"state": status.state}
 
     @acknowledged
@@ -89,8 +98,22 @@ class DeskNamespace(Namespace):
             callback_at=datetime_field(data.get("callback_at"), "callback_at"),
             ticket_subject=str(data["ticket_subject"]) if data.get("ticket_subject") else None,
         )
-        result = current_desk().wrap_up(current_user.id, int_field(data.get("interaction_id"), "interaction_id"), outcome)
+        desk = current_desk()
+        result = desk.wrap_up(current_user.id, int_field(data.get("interaction_id"), "interaction_id"), outcome)
+        preview.offer_previews(desk, now=utcnow(), agent_ids=[current_user.id])
         return {"interaction_id": result.interaction.id}
+
+    @acknowledged
+    def on_preview_call(self, data):
+        attempt = preview.call_preview(current_desk(), current_user.id, enqueue=app_enqueue(), now=utcnow())
+        return {"attempt_id": attempt.id}
+
+    @acknowledged
+    def on_preview_skip(self, data):
+        desk = current_desk()
+        lead = preview.skip_preview(desk, current_user.id, now=utcnow())
+        preview.offer_previews(desk, now=utcnow(), agent_ids=[current_user.id])
+        return {"lead_id": lead.id}
 
     @acknowledged
     def on_link_customer(self, data):

@@ -1,6 +1,7 @@
 """Webhooks of outbound campaign calls (`/voice/dialer/...?attempt=<id>`): answered by a person (to an agent
-within the profile's connect window, else the safe-harbor message with an opt-out) or by a machine (voicemail or hang
-up), and the status callbacks that close the attempt and recycle its lead."""
+within the profile's connect window, else the safe-harbor message with an opt-out; a preview call straight to the
+agent who placed it) or by a machine (voicemail or hang up), and the status callbacks that close the attempt and
+recycle its lead."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from crm_core import calls
 from crm_core.db import utcnow
 from crm_core.models import Campaign, CampaignDialing, DialAttempt
-from dialer import outcomes
+from dialer import outcomes, preview
 from dialer.engine import campaign_queue
 from dialer.jobs import describe_call
 
@@ -61,6 +62,10 @@ def dialer_answered():
         if settings is not None and settings.machine_action == "voicemail" and settings.voicemail_text:
             response.say(settings.voicemail_text, language=settings.language)
         response.hangup()
+    elif (agent_id := preview.preview_agent(current_desk(), attempt)) is not None:
+        # A preview call: its agent is waiting for it, so it goes straight to them and is never abandoned.
+        outcomes.connected(session, attempt, now=utcnow())
+        response.redirect(webhook_url("voice.dialed_answered", agent=agent_id))
     else:
         queue = campaign_queue(settings, attempt.campaign_id)
         response.enqueue(queue, action=webhook_url("voice.dialer_left", attempt=attempt.id),

@@ -1,0 +1,84 @@
+"""Preview dialing through the sandbox: an agent is given a lead with its screen-pop, skips one, calls one (the
+callee answers and is connected straight to the agent, who wraps up with a campaign outcome), and sees why the gate
+refused another."""
+
+import time
+
+import sqlalchemy as sa
+from rq import Queue, SimpleWorker
+
+from crm_core import models
+from crm_core.dnc import add_do_not_call
+from crm_core.users import create_user
+
+SKIPPED, HUMAN, LISTED = "+79160000071", "+79160000072", "+79160000073"
+SCRIPT = "Introduce yourself, then ask about the delivery."
+
+
+def test_agent_previews_skips_calls_and_sees_gate_refusals(live_platform, committed_session, console_client,
+                                                           redis_client, make_dialing_campaign, add_leads):
+    session, sandbox = committed_session, live_platform.sandbox
+    campaign = make_dialing_campaign(session, mode="preview", script=SCRIPT, dispositions=["sale", "not_interested"])
+    leads = add_leads(session, campaign, [SKIPPED, HUMAN, LISTED])
+    leads[0].extra = {"city": "Kazan"}
+    add_do_not_call(session, LISTED, source="test", reason="asked not to be called")
+    agent = create_user(session, username="preview_agent", full_name="Preview Agent", role="agent",
+                        password="correct horse")
+    session.commit()
+    sandbox.add_callee(HUMAN, "human", answer_after=1, talk_for=None)
+    sandbox.add_device(f"client:agent-{agent.id}", auto_answer=True, answer_after=0.2, talk_for=2)
+    desk = console_client(agent.id)
+    worker = SimpleWorker([Queue("default", connection=redis_client)], connection=redis_client)
+
+    assert desk.call("set_state", {"state": "available"}, namespace="/desk", timeout=5)["ok"]
+    first = desk.inbox.wait_for("preview", timeout=10)["lead"]
+    assert (first["lead"], first["e164"], first["lead_fields"]) == ("Lead 0", SKIPPED, {"city": "Kazan"})
+    assert (first["script"], first["dispositions"]) == (SCRIPT, ["sale", "not_interested"])
+
+    assert desk.call("preview_skip", {}, namespace="/desk", timeout=5)["ok"]
+    second = desk.inbox.wait_for("preview", timeout=10, where=lambda d: d["lead"]["e164"] != SKIPPED)["lead"]
+    assert second["e164"] == HUMAN
+    session.expire_all()
+    skipped = session.get(models.LeadSchedule, leads[0].id)
+    assert session.get(models.Lead, leads[0].id).status == "scheduled" and skipped.last_outcome == "skipped"
+    assert skipped.next_at is not None and skipped.tries == 0
+    session.rollback()  # end the read: on SQLite it would hold off the desk's writes
+
+    assert desk.call("preview_call", {}, namespace="/desk", timeout=5)["ok"]
+    with live_platform.app.app_context():
+        worker.work(burst=True)
+    ringing = desk.inbox.wait_for("outbound_call", timeout=10)
+    assert ringing["call"]["context"]["script"] == SCRIPT
+    connected = desk.inbox.wait_for("call_connected", timeout=20)
+    ended = desk.inbox.wait_for("call_ended", timeout=30)
+    assert connected["call_sid"] == ended["call_sid"] == ringing["call"]["call_sid"]
+    refused = desk.call("wrap_up", {"interaction_id": ended["interaction_id"], "disposition": "resolved"},
+                        namespace="/desk", timeout=5)
+    assert not refused["ok"] and "not an outcome of this campaign" in refused["error"]
+    assert desk.call("wrap_up", {"interaction_id": ended["interaction_id"], "disposition": "sale"},
+                     namespace="/desk", timeout=5)["ok"]
+
+    third = desk.inbox.wait_for("preview", timeout=10, where=lambda d: d["lead"]["e164"] != SKIPPED
+                                and d["lead"]["e164"] != HUMAN)["lead"]
+    assert third["e164"] == LISTED
+    assert desk.call("preview_call", {}, namespace="/desk", timeout=5)["ok"]
+    with live_platform.app.app_context():
+        worker.work(burst=True)
+    not_called = desk.inbox.wait_for("preview_not_called", timeout=10)
+    assert not_called["e164"] == LISTED and not_called["why"] == "the compliance gate refused the call"
+    assert "dnc" in [r["code"] for r in not_called["reasons"]]
+    assert "do-not-call" in not_called["reasons"][0]["message"] and not_called["lead_status"] == "closed"
+
+    session.expire_all()
+    answered = session.scalar(sa.select(models.DialAttempt).where(models.DialAttempt.e164 == HUMAN))
+    assert (answered.mode, answered.connected_at is not None, answered.abandoned) == ("preview", True, False)
+    call = session.scalar(sa.select(models.Interaction).where(models.Interaction.call_sid == answered.call_sid))
+    assert (call.agent_id, call.disposition) == (agent.id, "sale")
+    deadline = time.time() + 20
+    while session.get(models.AttemptOutcome, answered.id) is None and time.time() < deadline:
+        time.sleep(0.2)
+        session.expire_all()
+    assert session.get(models.AttemptOutcome, answered.id).outcome == "human"
+    assert session.get(models.Lead, leads[1].id).status == "done"
+    gate = session.scalars(sa.select(models.GateDecision).where(models.GateDecision.e164 == LISTED)).all()
+    assert [(d.mode, d.allowed) for d in gate] == [("preview", False)]
