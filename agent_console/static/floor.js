@@ -1,26 +1,28 @@
-// The supervisors' floor: every agent's state with its time ticking, and the callers waiting in each queue.
+// The supervisors' floor: every agent's state with its time ticking (and a supervisor may set it), and the
+// wallboard: today's figures, the queues, the campaigns dialing, the calls to review and the alerts.
 
-import { connect } from "./socket.js";
+import { ask, connect } from "./socket.js";
 import { byTestId, fill, h, show } from "./dom.js";
 import { formatDuration, humanize, secondsSince } from "./format.js";
+import { callFlagged, campaignChanged, queueChanged, showWaiting, showWallboard, tick } from "./floor/wallboard.js";
 
 // The order agents are listed in: the ones a supervisor may need to act on first.
 const STATE_ORDER = ["ringing", "on_call", "wrap_up", "available", "break", "offline"];
+// The states a supervisor may set (routing refuses them while the agent rings or talks).
+const SETTABLE_STATES = ["available", "break", "offline"];
 
 const agents = new Map();
-const queues = new Map();
 const socket = connect("/floor", byTestId("connection"));
 const rows = byTestId("agent-rows");
 const summary = byTestId("state-summary");
-const queueList = byTestId("queues");
+const message = byTestId("floor-message");
 
 socket.on("snapshot", (snapshot) => {
   agents.clear();
   for (const agent of snapshot.agents || []) agents.set(agent.agent_id, agent);
-  queues.clear();
-  for (const [name, callSids] of Object.entries(snapshot.queues || {})) queues.set(name, callSids);
   renderAgents();
-  renderQueues();
+  showWallboard(snapshot.wallboard);
+  showWaiting(snapshot.queues);
 });
 
 socket.on("agent_state", (agent) => {
@@ -28,11 +30,20 @@ socket.on("agent_state", (agent) => {
   renderAgents();
 });
 
-socket.on("queue", ({ name, call_sids: callSids }) => {
-  if (callSids?.length) queues.set(name, callSids);
-  else queues.delete(name);
-  renderQueues();
-});
+socket.on("queue", ({ name, call_sids: callSids }) => queueChanged(name, callSids));
+socket.on("wallboard", showWallboard);
+socket.on("campaign_progress", campaignChanged);
+socket.on("call_flagged", (flagged) => callFlagged(flagged, agents.get(flagged.agent_id)?.name));
+
+async function setState(agent, state) {
+  show(message, false);
+  const answer = await ask(socket, "force_state", { agent_id: agent.agent_id, state });
+  if (!answer.ok) {
+    const name = agent.name || `Agent ${agent.agent_id}`;
+    message.textContent = `${name} could not be set ${humanize(state)}: ${answer.error}`;
+    show(message, true);
+  }
+}
 
 function renderAgents() {
   const sorted = [...agents.values()].sort((a, b) =>
@@ -42,22 +53,17 @@ function renderAgents() {
     h("td", {}, h("span", { class: "state-badge", "data-state": agent.state }, humanize(agent.state))),
     h("td", { class: "num", "data-since": agent.since }, formatDuration(secondsSince(agent.since))),
     h("td", {}, agent.reason || ""),
-    h("td", { class: "small muted" }, agent.call_sid || ""))));
+    h("td", { class: "small muted" }, agent.call_sid || ""),
+    h("td", { class: "set-state" }, SETTABLE_STATES.map((state) => h("button", {
+      type: "button", class: "button-small", "data-testid": `set-${state}`, disabled: agent.state === state,
+      "aria-label": `Set ${agent.name || `agent ${agent.agent_id}`} ${humanize(state)}`,
+      onclick: () => setState(agent, state),
+    }, humanize(state)))))));
   show(byTestId("no-agents"), agents.size === 0);
   const counts = new Map(STATE_ORDER.map((state) => [state, 0]));
   for (const agent of agents.values()) counts.set(agent.state, (counts.get(agent.state) || 0) + 1);
   fill(summary, [...counts].map(([state, count]) => h("li", { "data-testid": `count-${state}` },
     h("span", { class: "state-badge", "data-state": state }, humanize(state)), " ", h("strong", {}, count))));
-}
-
-function renderQueues() {
-  const waiting = [...queues].filter(([, callSids]) => callSids.length);
-  fill(queueList, waiting.map(([name, callSids]) => h("section", { class: "queue", "data-testid": "queue",
-    "data-queue": name },
-    h("h3", {}, name, " ", h("span", { class: "badge tone-warn", "data-testid": "queue-count" },
-      `${callSids.length} waiting`)),
-    h("ol", { class: "plain-list small muted" }, callSids.map((sid) => h("li", {}, sid))))));
-  show(byTestId("no-queues"), waiting.length === 0);
 }
 
 function rank(state) {
@@ -69,4 +75,5 @@ setInterval(() => {
   for (const cell of rows.querySelectorAll("[data-since]")) {
     cell.textContent = formatDuration(secondsSince(cell.dataset.since));
   }
+  tick();
 }, 1000);
