@@ -18,7 +18,8 @@ from crm_core import calls
 from crm_core.agents import log_agent_state
 from crm_core.db import utcnow
 from crm_core.errors import InvalidPhoneNumber, ValidationError
-from crm_core.models import Customer, DoNotCallEntry, Interaction, User
+from crm_core.models import Customer, DoNotCallEntry, Interaction, OfferResponse, User
+from crm_core.offers import record_response
 from crm_core.phones import normalize_phone
 from crm_core.wrapup import Outcome, WrapUpResult, flag_for_review, record_outcome
 
@@ -334,6 +335,17 @@ class Desk:
         if self.router.agent(agent_id).state == "wrap_up":
             self.set_state(agent_id, "available")
         return result
+
+    def offer_response(self, agent_id: int, interaction_id: int, offer_id: int, response: str) -> OfferResponse:
+        """Log what the customer said to an offer the screen-pop suggested (accepted, declined, not offered): only
+        the agent who holds the call may answer for it; answering again the same way changes nothing."""
+        interaction = self.session.get(Interaction, interaction_id)
+        if interaction is None or interaction.agent_id != agent_id:
+            raise DeskError("this is not your call")
+        if interaction.customer_id is None:
+            raise DeskError("this call is not linked to a customer: there is nobody to make an offer to")
+        return record_response(self.session, offer_id=offer_id, customer_id=interaction.customer_id,
+                               interaction_id=interaction_id, agent_id=agent_id, response=response, now=utcnow())
 
     def link_customer(self, agent_id: int, interaction_id: int, customer_id: int) -> Interaction:
         """Attach an unknown caller's call to an existing (or just created) customer."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
+from crm_core.db import utcnow
 from crm_core.errors import InvalidPhoneNumber
 from crm_core.history import customer_history
 from crm_core.models import Interaction
+from crm_core.offers import offers_for
 
 
 def call_context(interaction: Interaction) -> dict:
@@ -37,9 +41,13 @@ def party_history(session: Session, *, customer_id: int | None, phone: str | Non
     return history.as_dict() if history else {"known": False, "phone": None}
 
 
-def screen_pop(session: Session, interaction: Interaction, *, default_region: str) -> dict:
-    """The call's context plus the customer's whole history; an unknown caller gets their normalized number."""
+def screen_pop(session: Session, interaction: Interaction, *, default_region: str,
+               now: datetime | None = None) -> dict:
+    """The call's context, the customer's whole history and the next-best offers for them (none for an unknown
+    caller, who gets their normalized number)."""
     party = interaction.from_number if interaction.direction == "inbound" else interaction.to_number
-    return {"call": call_context(interaction),
-            "history": party_history(session, customer_id=interaction.customer_id, phone=party,
-                                     default_region=default_region)}
+    history = party_history(session, customer_id=interaction.customer_id, phone=party, default_region=default_region)
+    customer = history.get("customer") if history.get("known") else None
+    offers = offers_for(session, customer["id"], now=now or utcnow(),
+                        language=interaction.language or customer.get("language")) if customer else []
+    return {"call": call_context(interaction), "history": history, "offers": [o.as_dict() for o in offers]}

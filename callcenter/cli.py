@@ -64,7 +64,8 @@ def demo_data_command(customers: int, seed: int) -> None:
 
 
 def _load_demo_data(customers: int, seed: int) -> None:
-    from crm_core.demo_data import DatabaseNotEmpty, load_demo_data
+    from crm_core.db import utcnow
+    from crm_core.demo_data import DatabaseNotEmpty, load_demo_data, load_demo_offers
 
     with click.progressbar(length=customers, label="demo customers", file=sys.stderr) as bar:
         last = 0
@@ -85,6 +86,8 @@ def _load_demo_data(customers: int, seed: int) -> None:
         f"loaded {summary.customers} customers, {summary.orders} orders, {summary.interactions} interactions, "
         f"{summary.tickets} tickets, {summary.tasks} tasks"
     )
+    offers = load_demo_offers(database().engine, now=utcnow())
+    click.echo(f"loaded {offers.segments} segments and {offers.offers} next-best offers")
     click.echo("demo logins (shown once):")
     for username, role, password in summary.users:
         click.echo(f"  {role:<10} {username:<12} {password}")

@@ -11,6 +11,7 @@ import { CallPanel, callerName, partyNumber } from "./desk/call-panel.js";
 import { setUpDemoPhone } from "./desk/demo-phone.js";
 import { setUpFindCustomer } from "./desk/find-customer.js";
 import { renderHistory } from "./desk/history.js";
+import { offersCard } from "./desk/offers.js";
 import { startSoftphone } from "./desk/softphone.js";
 import { StateBar } from "./desk/state-bar.js";
 import { PreviewCard } from "./desk/preview.js";
@@ -76,7 +77,7 @@ socket.on("preview_not_called", ({ lead, e164, why, reasons, lead_status: leadSt
 
 // A call this agent placed (click-to-dial): the customer's history comes with it; it rings until they answer.
 socket.on("outbound_call", (pop) => {
-  current = { call: pop.call, history: pop.history || { known: false }, phase: "dialing" };
+  current = { call: pop.call, history: pop.history || { known: false }, offers: pop.offers || [], phase: "dialing" };
   browsing = null;
   noticeElement.hidden = true;  // a refusal of an earlier attempt no longer applies
   save();
@@ -96,8 +97,8 @@ socket.on("wrap_up_expired", ({ call_sid: callSid }) => {
 
 socket.on("offer", (offer) => {
   const seconds = Number(offer.expires_in) || 15;
-  current = { call: offer.call, history: offer.history || { known: false }, phase: "offered",
-    expiresAt: Date.now() + seconds * 1000, seconds };
+  current = { call: offer.call, history: offer.history || { known: false }, offers: offer.offers || [],
+    phase: "offered", expiresAt: Date.now() + seconds * 1000, seconds };
   browsing = null;  // the caller's history takes the column
   save();
   showCustomer();
@@ -235,6 +236,18 @@ async function submitWrapUp(payload) {
   return answer;
 }
 
+/** Log the customer's answer to a suggested offer (the server accepts it from the agent holding the call). */
+async function answerOffer(offerId, response) {
+  if (!current) return { ok: false, error: "the call is over" };
+  const answer = await ask(socket, "offer_response",
+    { interaction_id: current.call.interaction_id, offer_id: offerId, response });
+  if (answer.ok && current) {
+    current.offerAnswers = { ...(current.offerAnswers || {}), [offerId]: response };
+    save();
+  }
+  return answer;
+}
+
 /** Link the call to a customer (new or found) and show their history; resolves to an error message or null. */
 async function linkCustomer(customer) {
   if (!current) return "There is no call to link.";
@@ -340,6 +353,9 @@ function showCustomer() {
   const { call, history } = current;
   if (history.known && history.customer) {
     renderHistory(customerPane, history, call, { dispositionLabel, onLoaded: save });
+    if (current.offers?.length) {
+      customerPane.prepend(offersCard(current.offers, current.offerAnswers || {}, { onAnswer: answerOffer }));
+    }
   } else {
     renderUnknownCaller(customerPane, history, call, { onChosen: linkCustomer });
   }

@@ -116,6 +116,13 @@ class DeskNamespace(Namespace):
         return {"lead_id": lead.id}
 
     @acknowledged
+    def on_offer_response(self, data):
+        logged = current_desk().offer_response(
+            current_user.id, int_field(data.get("interaction_id"), "interaction_id"),
+            int_field(data.get("offer_id"), "offer_id"), str(data.get("response") or ""))
+        return {"offer_id": logged.offer_id, "response": logged.response}
+
+    @acknowledged
     def on_link_customer(self, data):
         interaction = current_desk().link_customer(current_user.id, int_field(data.get("interaction_id"), "interaction_id"),
                                                    int_field(data.get("customer_id"), "customer_id"))
