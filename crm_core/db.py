@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -21,6 +22,8 @@ NAMING_CONVENTION = {
 # Connections an engine keeps open (the web process's concurrent requests), and how many more it may open briefly.
 POOL_SIZE = 20
 POOL_OVERFLOW = 30
+# A PostgreSQL connection unused for this long is checked before a request gets it.
+PING_AFTER_IDLE_SECONDS = 1.0
 
 
 class UTCDateTime(sa.TypeDecorator):
@@ -64,15 +67,36 @@ def make_engine(url: str, **kwargs) -> Engine:
     if url.startswith("sqlite"):
         # isolation_level=None + an explicit BEGIN is SQLAlchemy's documented recipe for working SAVEPOINTs on pysqlite.
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False, "isolation_level": None})
-    else:
-        kwargs.setdefault("pool_pre_ping", True)
     engine = sa.create_engine(url, **kwargs)
+    if engine.dialect.name == "postgresql" and not kwargs.get("pool_pre_ping"):
+        _ping_after_idle(engine)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         # IMMEDIATE: a transaction takes the write lock up front, so concurrent writers wait (busy timeout)
         # instead of failing with "database is locked" when a read lock cannot be upgraded.
         event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
     return engine
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """Check a pooled connection before use when it sat idle for PING_AFTER_IDLE_SECONDS: a restarted server
+    or a connection dropped while idle is replaced before a request fails on it (as pool_pre_ping does), without
+    a round trip per request while a busy process reuses its connections within milliseconds."""
+
+    def mark_idle(_dbapi_connection, record, *_proxy) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    def ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise sa.exc.DisconnectionError(str(exc)) from exc  # the pool replaces the connection and retries
+
+    event.listen(engine, "connect", mark_idle)
+    event.listen(engine, "checkin", mark_idle)
+    event.listen(engine, "checkout", ping_if_idle)
 
 
 def postgres_with_psycopg(url: str) -> str:
