@@ -83,14 +83,18 @@ def queued_calls(report: ReportFilter) -> sa.CTE:
 
 def _queue_row(row, by_interval: bool) -> dict:
     offered, answered, abandoned, short = row["offered"], row["answered"], row["abandoned"], row["short_abandoned"]
+    # A call whose fate is unknown (still waiting, or its queue report never came) is neither a success nor a
+    # failure yet: the rates are over settled calls, so one caller waiting two seconds does not sink a live
+    # wallboard's service level. Longest waits are the router's to show.
+    settled = answered + abandoned
     result = {"queue": row["queue"]}
     if by_interval:
         result["interval_start"] = from_epoch(row["interval"])
     return result | {
         "offered": offered, "answered": answered, "abandoned": abandoned, "short_abandoned": short,
         "answered_within_target": row["answered_within_target"],
-        "service_level": formulas.service_level(row["answered_within_target"], offered, short),
-        "abandon_rate": formulas.abandon_rate(abandoned, short, offered),
+        "service_level": formulas.service_level(row["answered_within_target"], settled, short),
+        "abandon_rate": formulas.abandon_rate(abandoned, short, settled),
         # PostgreSQL sums bigints to numeric: hand the pages plain numbers.
         "asa_seconds": formulas.average_speed_of_answer(float(row["answered_wait_seconds"]), answered),
         "longest_wait_seconds": None if row["longest_wait_seconds"] is None else int(row["longest_wait_seconds"]),

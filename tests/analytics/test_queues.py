@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from crm_core import models
 from crm_core.analytics import ReportFilter, queue_report
 from crm_core.errors import ValidationError
 
@@ -54,3 +55,14 @@ def test_an_empty_period_has_no_rows_and_intervals_are_validated(db_session, flo
     assert queue_report(db_session, ReportFilter(at(2, 9, 0), at(2, 10, 0))) == []
     with pytest.raises(ValidationError):
         queue_report(db_session, HOUR, interval_minutes=20)
+
+
+def test_a_caller_still_waiting_is_offered_but_does_not_move_the_rates(db_session, floor):
+    """A live wallboard must not show 0 % service level because someone joined the queue two seconds ago."""
+    db_session.add(models.Interaction(call_sid="CA" + "w" * 32, channel="voice", direction="inbound",
+                                      status="in-progress", started_at=at(1, 9, 50), queue="support"))
+    db_session.flush()
+    [support] = queue_report(db_session, ReportFilter(HOUR_START, HOUR_END, queue="support"))
+    assert support["offered"] == 7  # the six settled calls and the one waiting
+    assert support["service_level"] == pytest.approx(1 / (6 - 1))  # unchanged: over the settled calls
+    assert support["abandon_rate"] == pytest.approx((3 - 1) / (6 - 1))
