@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from crm_core import models
 from crm_core.users import create_user
+from tests.dialing.conftest import add_leads, make_dialing_campaign  # noqa: F401  (the dialer's fixtures)
 
 pytestmark = pytest.mark.slow
 
@@ -435,3 +436,74 @@ def test_agent_calls_a_customer_from_their_record_but_never_a_do_not_call_number
         sa.select(models.Interaction).where(models.Interaction.direction == "outbound")).all()
     assert (interaction.call_sid, interaction.to_number, interaction.agent_id, interaction.disposition) == (
         call_sid, CALLER, agent.id, "sale")
+
+
+def test_agent_previews_a_campaign_lead_calls_it_answers_its_offer_and_closes_it_with_a_campaign_outcome(
+        live_platform, committed_session, make_agent, open_page, log_in, artifacts, redis_client,
+        make_dialing_campaign, add_leads):
+    from rq import Queue, SimpleWorker
+
+    from crm_core.offers import DEMO_CATALOG, load_catalog
+
+    now = datetime.now(timezone.utc)
+    load_catalog(committed_session, DEMO_CATALOG, now=now)
+    customer = models.Customer(first_name="Ольга", last_name="Верная", language="ru")
+    customer.phones = [models.PhoneNumber(e164=CALLER, kind="mobile", region="RU", is_primary=True)]
+    committed_session.add(customer)
+    committed_session.flush()
+    for days in (5, 20, 50):  # three orders in 90 days, none late: a loyal buyer
+        committed_session.add(models.Order(customer_id=customer.id, number=f"7{days:04d}", status="delivered",
+                                           placed_at=now - timedelta(days=days), items=[], total_minor=100000))
+    campaign = make_dialing_campaign(committed_session, mode="preview", script="Thank her for her orders.",
+                                     dispositions=["sale", "not_interested"])
+    [lead] = add_leads(committed_session, campaign, [CALLER])
+    lead.customer_id, lead.extra = customer.id, {"plan": "Gold"}
+    committed_session.commit()
+    agent = make_agent(languages=["ru"])
+    live_platform.sandbox.add_device(f"client:agent-{agent.id}", auto_answer=True, answer_after=0.5)
+    live_platform.sandbox.add_callee(CALLER, "human", answer_after=1, talk_for=600)
+    queue = Queue("default", connection=redis_client)
+
+    page = log_in(open_page(live_platform.url + "/login"), "olga", PASSWORD)
+    expect(page.get_by_test_id("connection")).to_have_attribute("data-connection", "connected")
+    page.get_by_test_id("go-available").click()  # available: the campaign gives her its next lead at once
+    preview = page.get_by_test_id("preview")
+    expect(preview).to_be_visible()
+    expect(page.get_by_test_id("agent-state")).to_have_text("preview")
+    expect(page.get_by_test_id("preview-lead")).to_have_text("Lead 0")
+    expect(page.get_by_test_id("preview-number")).to_have_text(CALLER)
+    expect(page.get_by_test_id("preview-script")).to_have_text("Thank her for her orders.")
+    expect(preview).to_contain_text("Gold")
+    expect(page.get_by_test_id("customer-name")).to_have_text("Ольга Верная")
+    page.screenshot(path=artifacts / "preview-lead.png", full_page=True)
+
+    page.get_by_test_id("preview-call").click()
+    deadline = time.monotonic() + 10
+    while queue.count == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with live_platform.app.app_context():
+        SimpleWorker([queue], connection=redis_client).work(burst=True)
+    expect(page.get_by_test_id("on-call")).to_be_visible()
+    expect(page.get_by_test_id("dialing")).to_be_hidden(timeout=15_000)  # she answered: straight to this agent
+    expect(page.get_by_test_id("context-script")).to_have_text("Thank her for her orders.")
+    suggestion = page.get_by_test_id("offer-suggestion")
+    expect(suggestion).to_have_count(1)
+    expect(suggestion.get_by_test_id("offer-reason")).to_have_text("Why: 3 orders in 90 days, none delivered late")
+    expect(suggestion.get_by_test_id("offer-text")).to_contain_text("бесплатная доставка")
+    suggestion.get_by_test_id("offer-accepted").click()
+    expect(suggestion.get_by_test_id("offer-accepted")).to_have_attribute("aria-pressed", "true")
+    page.screenshot(path=artifacts / "preview-call-offer.png", full_page=True)
+
+    page.get_by_test_id("hangup").click()
+    expect(page.get_by_test_id("wrap-up")).to_be_visible()
+    expect(page.locator('[data-testid="disposition"] option[value="resolved"]')).to_be_disabled()
+    page.get_by_test_id("disposition").select_option("sale")
+    page.get_by_test_id("wrap-up-submit").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("Outcome saved: Sale")
+
+    committed_session.expire_all()
+    [response] = committed_session.scalars(sa.select(models.OfferResponse)).all()
+    [call] = committed_session.scalars(sa.select(models.Interaction).where(
+        models.Interaction.direction == "outbound")).all()
+    assert (response.interaction_id, response.agent_id, response.response) == (call.id, agent.id, "accepted")
+    assert (call.customer_id, call.agent_id, call.disposition) == (customer.id, agent.id, "sale")

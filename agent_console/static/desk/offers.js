@@ -19,11 +19,7 @@ function offerItem(offer, logged, onAnswer) {
   const buttons = ANSWERS.map(([response, label]) =>
     h("button", { type: "button", "data-response": response, "data-testid": `offer-${response.replace("_", "-")}` }, label));
   const mark = (chosen) => {
-    for (const button of buttons) {
-      const pressed = button.dataset.response === chosen;
-      button.setAttribute("aria-pressed", String(pressed));
-      button.className = pressed ? "button-primary" : "button-quiet";
-    }
+    for (const button of buttons) button.setAttribute("aria-pressed", String(button.dataset.response === chosen));
   };
   mark(logged);
   for (const button of buttons) {
