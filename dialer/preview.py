@@ -155,7 +155,9 @@ def dial_not_placed(desk: Desk, attempt: DialAttempt, why: str, *, reasons: Iter
 def release_abandoned_previews(desk: Desk, agents: list[AgentStatus], *, now: datetime) -> list[int]:
     """Leads left in preview by an agent who went on a break, offline or vanished are due again now."""
     held = {a.preview["lead_id"] for a in agents if a.state == "preview" and a.preview}
-    stranded = desk.session.scalars(sa.select(Lead).where(Lead.status == PREVIEWING)).all()
+    stranded = desk.session.scalars(sa.select(Lead).where(  # (campaign, status): the leads' index
+        Lead.campaign_id.in_(sa.select(Campaign.id).where(Campaign.mode == "preview")),
+        Lead.status == PREVIEWING)).all()
     released = []
     for lead in stranded:
         if lead.id not in held and _return_lead(desk, lead, due_at=now):

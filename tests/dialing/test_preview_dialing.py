@@ -1,6 +1,6 @@
 """Preview dialing through the sandbox: an agent is given a lead with its screen-pop, skips one, calls one (the
 callee answers and is connected straight to the agent, who wraps up with a campaign outcome), and sees why the gate
-refused another."""
+refused another; a lead left in preview by an agent who went on a break is given to the next one."""
 
 import time
 
@@ -10,6 +10,7 @@ from rq import Queue, SimpleWorker
 from crm_core import models
 from crm_core.dnc import add_do_not_call
 from crm_core.users import create_user
+from tests.console.conftest import desk_client, login_as, received  # noqa: F401  (the console's fixtures)
 
 SKIPPED, HUMAN, LISTED = "+79160000071", "+79160000072", "+79160000073"
 SCRIPT = "Introduce yourself, then ask about the delivery."
@@ -82,3 +83,23 @@ def test_agent_previews_skips_calls_and_sees_gate_refusals(live_platform, commit
     assert session.get(models.Lead, leads[1].id).status == "done"
     gate = session.scalars(sa.select(models.GateDecision).where(models.GateDecision.e164 == LISTED)).all()
     assert [(d.mode, d.allowed) for d in gate] == [("preview", False)]
+
+
+def test_lead_left_in_preview_by_an_agent_who_goes_on_a_break_is_given_again(
+        db_session, make_user, make_dialing_campaign, add_leads, desk_client):  # noqa: F811
+    campaign = make_dialing_campaign(db_session, mode="preview", script="Ask about the delivery.")
+    [lead] = add_leads(db_session, campaign, ["+79160000081"])
+    first, second = make_user("agent"), make_user("agent")
+    desk_a, desk_b = desk_client(first), desk_client(second)
+
+    assert desk_a.emit("set_state", {"state": "available"}, namespace="/desk", callback=True)["ok"]
+    [given] = received(desk_a, "preview")
+    assert (given["lead"]["lead_id"], given["lead"]["script"]) == (lead.id, "Ask about the delivery.")
+    assert desk_b.emit("set_state", {"state": "available"}, namespace="/desk", callback=True)["ok"]
+    assert received(desk_b, "preview") == []  # one lead, one agent
+
+    assert desk_a.emit("set_state", {"state": "break", "reason": "lunch"}, namespace="/desk", callback=True)["ok"]
+    assert desk_b.emit("set_state", {"state": "available"}, namespace="/desk", callback=True)["ok"]
+    assert [p["lead"]["lead_id"] for p in received(desk_b, "preview")] == [lead.id]
+    refused = desk_a.emit("preview_call", {}, namespace="/desk", callback=True)
+    assert refused == {"ok": False, "error": "you are not previewing a lead", "field": None}
