@@ -58,6 +58,8 @@ class Interaction(Base):
     __table_args__ = (
         # The screen-pop's timeline: newest first for one customer, paged by keyset.
         sa.Index("ix_interactions_customer_started", "customer_id", "started_at", "id"),
+        # The reports: every call started in a period (a day, a month), whoever the customer.
+        sa.Index("ix_interactions_started_at", "started_at"),
     )
 
 
