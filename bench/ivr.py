@@ -86,12 +86,14 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=1000, help="per round and variant")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes (the Procfile runs 1)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
     database_url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-ivr-')) / 'bench.sqlite3'}"
     callers = callers_with_orders(database_url, args.customers, args.requests)
-    with WebServer("bench.webhook_app:app", database_url=database_url, redis_url=args.redis_url) as server:
+    with WebServer("bench.webhook_app:app", database_url=database_url, redis_url=args.redis_url,
+                   workers=args.workers) as server:
         def measure(to_send: list[tuple[str, dict, dict]], expect: bytes, cpu: list[float]):
             started = server.cpu_seconds()
             result = run_closed_loop(to_send, args.concurrency, expect=expect)
