@@ -69,8 +69,10 @@ def record_outcome(session: Session, interaction_id: int, agent_id: int, outcome
         raise ValidationError("disposition", f"unknown disposition {outcome.disposition!r}")
     allowed = allowed_dispositions(interaction)
     if allowed and disposition.code not in allowed:
-        raise ValidationError("disposition", f"{disposition.label_en!r} is not an outcome of this campaign: "
-                                             f"choose one of {', '.join(allowed)}")
+        labels = dict(session.execute(sa.select(Disposition.code, Disposition.label_en)
+                                      .where(Disposition.code.in_(allowed))).all())
+        raise ValidationError("disposition", f"{disposition.label_en} is not an outcome of this campaign: choose "
+                                             f"{' or '.join(labels.get(code, code) for code in allowed)}")
     notes = (outcome.notes or "").strip()
     if len(notes) > MAX_NOTES:
         raise ValidationError("notes", f"at most {MAX_NOTES} characters")

@@ -44,7 +44,7 @@ def test_answered_campaign_call_pops_lead_history_script_and_wraps_up_only_with_
     refused = desk.emit("wrap_up", {"interaction_id": interaction_id, "disposition": "resolved"},
                         namespace="/desk", callback=True)
     assert refused["ok"] is False and refused["field"] == "disposition"
-    assert "not an outcome of this campaign" in refused["error"] and "sale, callback_requested" in refused["error"]
+    assert refused["error"] == "Resolved is not an outcome of this campaign: choose Sale or Callback requested"
     assert desk.emit("wrap_up", {"interaction_id": interaction_id, "disposition": "sale"},
                      namespace="/desk", callback=True) == {"ok": True, "interaction_id": interaction_id}
     db_session.expire_all()
