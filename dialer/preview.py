@@ -140,8 +140,8 @@ def dial_placed(desk: Desk, attempt: DialAttempt, interaction: Interaction) -> N
 
 
 def dial_not_placed(desk: Desk, attempt: DialAttempt, why: str, *, reasons: Iterable = ()) -> None:
-    """The previewed lead was not called (refused by the gate, campaign stopped, provider error): the agent is
-    available again and sees why, and what became of the lead."""
+    """The previewed lead was not called (refused by the gate, campaign stopped, provider error): the agent sees
+    why and what became of the lead, and is available again (for the next lead at once)."""
     agent_id = preview_agent(desk, attempt)
     if agent_id is None:
         return
@@ -150,6 +150,7 @@ def dial_not_placed(desk: Desk, attempt: DialAttempt, why: str, *, reasons: Iter
         "attempt_id": attempt.id, "lead_id": attempt.lead_id, "lead": lead.name if lead is not None else None,
         "e164": attempt.e164, "why": why, "reasons": [{"code": r.code, "message": r.message} for r in reasons],
         "lead_status": lead.status if lead is not None else None})
+    offer_previews(desk, now=attempt.ended_at or attempt.created_at, agent_ids=[agent_id])
 
 
 def release_abandoned_previews(desk: Desk, agents: list[AgentStatus], *, now: datetime) -> list[int]:
