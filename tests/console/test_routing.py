@@ -195,3 +195,23 @@ def test_signing_out_a_ringing_agent_offers_the_call_to_another(router, agents):
 def test_agent_without_configured_skills_or_languages_takes_any_call(router, agents):
     agents((1, [], []))
     assert router.enqueue(call("CA1", skill="orders", language="en")) == [Offer("CA1", 1)]
+
+
+def test_agent_previewing_a_lead_is_offered_no_call_until_back_to_available(router, agents):
+    agents((1, [], []))
+    assert router.start_preview(1, {"campaign_id": 7, "lead_id": 70})
+    assert not router.start_preview(1, {"campaign_id": 7, "lead_id": 71})  # one lead at a time
+    assert router.enqueue(QueuedCall("CA1", interaction_id=1)) == []
+    assert (router.agent(1).state, router.agent(1).preview) == ("preview", {"campaign_id": 7, "lead_id": 70})
+
+    _, offers = router.set_state(1, "available")
+    assert offers == [Offer("CA1", 1)] and router.agent(1).preview is None
+
+
+def test_calling_the_previewed_lead_puts_the_agent_on_the_call(router, agents):
+    agents((1, [], []))
+    router.start_preview(1, {"campaign_id": 7, "lead_id": 70})
+    before = router.start_outbound(1)
+    router.preview_dialed(501, 1)
+    assert before.state == "preview" and router.agent(1).state == "on_call"
+    assert (router.preview_agent(501), router.preview_agent(502)) == (1, None)
