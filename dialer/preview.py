@@ -1,9 +1,9 @@
 """Preview dialing: an available agent is given the next due lead of a running preview campaign, with the lead,
 the customer's history and the script, and decides to call it or skip it.
 
-Who gets leads: every available agent whose skills allow the campaign's queue (an agent with no skills takes any
-queue; otherwise the queue's name, `campaign-<id>` or the campaign's own, must be one of their skills): the same
-rule as the campaign's answered calls in the ACD, so no opt-in step is needed.
+Who gets leads: every available agent whose skills name the campaign's queue (`campaign-<id>`, or the campaign's
+own queue name), and every agent with no skills at all (not restricted, as in the ACD). Giving an agent that skill
+is the opt-in: an agent kept for inbound work ("support", "orders") is never held up previewing leads.
 
 Call: a dial attempt in preview mode is created and placed by the same rq job as every other attempt
 (`dialer.jobs.place_attempt`): the compliance gate decides at that moment, and a refusal is shown to the agent
