@@ -103,3 +103,17 @@ def test_lead_left_in_preview_by_an_agent_who_goes_on_a_break_is_given_again(
     assert [p["lead"]["lead_id"] for p in received(desk_b, "preview")] == [lead.id]
     refused = desk_a.emit("preview_call", {}, namespace="/desk", callback=True)
     assert refused == {"ok": False, "error": "you are not previewing a lead", "field": None}
+
+
+def test_only_agents_with_the_campaigns_queue_among_their_skills_or_no_skills_are_given_leads(
+        db_session, make_user, make_dialing_campaign, add_leads, desk_client):  # noqa: F811
+    campaign = make_dialing_campaign(db_session, mode="preview")
+    add_leads(db_session, campaign, ["+79160000091", "+79160000092"])
+    inbound = desk_client(make_user("agent", skills=["support"]))
+    opted_in = desk_client(make_user("agent", skills=["support", f"campaign-{campaign.id}"]))
+    unrestricted = desk_client(make_user("agent"))
+    for desk in (inbound, opted_in, unrestricted):
+        assert desk.emit("set_state", {"state": "available"}, namespace="/desk", callback=True)["ok"]
+    assert received(inbound, "preview") == []
+    assert [p["lead"]["e164"] for p in received(opted_in, "preview")] == ["+79160000091"]
+    assert [p["lead"]["e164"] for p in received(unrestricted, "preview")] == ["+79160000092"]
