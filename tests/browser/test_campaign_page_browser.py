@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from crm_core import models
 from crm_core.users import create_user
-from tests.browser.conftest import artifacts, browser, log_in, open_page  # noqa: F401  (the browser fixtures)
+from tests.dialing.conftest import add_leads, make_dialing_campaign, platform_process  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
 
