@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import agent_console
+from crm_core.users import create_user
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -17,6 +18,7 @@ CHROMIUM_ARGS = [
 SOCKET_IO_CLIENT = Path(agent_console.__file__).parent / "static" / "vendor" / "socket.io.esm.min.js"
 # Chromium logs every 4xx answer; the pages show the API's refusals (a wrong number, say) to the agent.
 HANDLED_HTTP_ERROR = "Failed to load resource: the server responded with a status of 4"
+PASSWORD = "correct horse battery"  # of the users the browser tests create
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 
@@ -100,3 +102,12 @@ def log_in():
         return page
 
     return log_in_
+
+
+@pytest.fixture
+def supervisor(committed_session):
+    """A supervisor login that really commits."""
+    user = create_user(committed_session, username="svetlana", full_name="Светлана Старшая", role="supervisor",
+                       password=PASSWORD)
+    committed_session.commit()
+    return user

@@ -7,23 +7,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from crm_core.users import create_user
+from .conftest import PASSWORD
 
 pytestmark = pytest.mark.slow
 
-PASSWORD = "correct horse battery"
 ROWS = 5000
 BAD_EVERY = 250  # rows 0, 250, 500... hold no number
 PROGRESS_TEXT = re.compile(r"^([\d,]+) rows, (\d+) %$")
-
-
-@pytest.fixture
-def supervisor(committed_session):
-    """A supervisor login that really commits."""
-    user = create_user(committed_session, username="svetlana", full_name="Светлана Старшая", role="supervisor",
-                       password=PASSWORD)
-    committed_session.commit()
-    return user
 
 
 @pytest.fixture

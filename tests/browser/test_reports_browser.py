@@ -9,25 +9,16 @@ import pytest
 from playwright.sync_api import expect
 
 from crm_core import models
-from crm_core.users import create_user
+
+from .conftest import PASSWORD
 
 pytestmark = pytest.mark.slow
 
-PASSWORD = "correct horse battery"
 # Support calls of Monday 2026-06-01 (UTC): (started, Twilio's QueueResult, QueueTime in seconds).
 CALLS = [((9, 2), "bridged", 8), ((9, 7), "bridged", 35), ((9, 11), "hangup", 50), ((9, 20), "bridged", 4),
          ((9, 33), "bridged", 12), ((9, 48), "hangup", 2), ((10, 5), "bridged", 18)]
 # The first series' colour in reports.js (Okabe-Ito blue), as the canvas holds it.
 FIRST_SERIES_RGB = (0, 114, 178)
-
-
-@pytest.fixture
-def supervisor(committed_session):
-    """A supervisor login that really commits."""
-    user = create_user(committed_session, username="svetlana", full_name="Светлана Старшая", role="supervisor",
-                       password=PASSWORD)
-    committed_session.commit()
-    return user
 
 
 @pytest.fixture
