@@ -27,6 +27,9 @@ from .routing import AgentStatus, Offer, QueuedCall, Router, RoutingError
 from .screenpop import screen_pop
 
 log = logging.getLogger(__name__)
+# held -> (the webhook the caller is redirected to, the call event logged, what failed, for the agent)
+HOLD_STEPS = {True: ("voice.hold_call", "held", "put on hold"),
+              False: ("voice.resume_call", "resumed", "taken off hold")}
 
 AGENT_DISCONNECTED = "agent disconnected"
 OUTCOME_MISSING = "outcome missing: wrap-up time ran out"
@@ -196,33 +199,25 @@ class Desk:
 
     def hold(self, agent_id: int) -> AgentStatus:
         """Put the caller on hold: they hear the hold message and music; the agent's leg is free meanwhile."""
-        status = self._on_call(agent_id, connected=True)
-        if status.held:
-            raise DeskError("the call is already on hold")
-        status = self.router.set_held(agent_id, status.call_sid, True)
-        try:
-            self.telephony.redirect_call(status.call_sid, self.webhook_url("voice.hold_call", agent=agent_id))
-        except Exception as exc:
-            log.warning("could not hold CallSid=%s for agent %s: %s", status.call_sid, agent_id, exc)
-            self.router.set_held(agent_id, status.call_sid, False)
-            raise DeskError("the call could not be put on hold (has the caller hung up?)") from exc
-        self._call_event(status.call_sid, "held", {"agent_id": agent_id})
-        self.notify("agent_state", self.agent_state(status), agent_id=agent_id)
-        return status
+        return self._set_held(agent_id, self._on_call(agent_id, connected=True), held=True)
 
     def resume(self, agent_id: int) -> AgentStatus:
         """Take the caller off hold: the agent's device is rung again and the conversation goes on."""
-        status = self._on_call(agent_id)
-        if not status.held:
-            raise DeskError("the call is not on hold")
-        status = self.router.set_held(agent_id, status.call_sid, False)
+        return self._set_held(agent_id, self._on_call(agent_id), held=False)
+
+    def _set_held(self, agent_id: int, status: AgentStatus, *, held: bool) -> AgentStatus:
+        """Mark the call held or not in routing, then redirect the caller; the mark is undone if that fails."""
+        endpoint, event, change = HOLD_STEPS[held]
+        if status.held == held:
+            raise DeskError("the call is already on hold" if held else "the call is not on hold")
+        status = self.router.set_held(agent_id, status.call_sid, held)
         try:
-            self.telephony.redirect_call(status.call_sid, self.webhook_url("voice.resume_call", agent=agent_id))
+            self.telephony.redirect_call(status.call_sid, self.webhook_url(endpoint, agent=agent_id))
         except Exception as exc:
-            log.warning("could not resume CallSid=%s for agent %s: %s", status.call_sid, agent_id, exc)
-            self.router.set_held(agent_id, status.call_sid, True)
-            raise DeskError("the call could not be taken off hold (has the caller hung up?)") from exc
-        self._call_event(status.call_sid, "resumed", {"agent_id": agent_id})
+            log.warning("CallSid=%s of agent %s could not be %s: %s", status.call_sid, agent_id, change, exc)
+            self.router.set_held(agent_id, status.call_sid, not held)
+            raise DeskError(f"the call could not be {change} (has the caller hung up?)") from exc
+        self._call_event(status.call_sid, event, {"agent_id": agent_id})
         self.notify("agent_state", self.agent_state(status), agent_id=agent_id)
         return status
 
