@@ -1,8 +1,9 @@
 // An unknown caller: create them as a new customer (number prefilled) or find and link an existing one.
 
-import { getJSON, postJSON } from "../api.js";
+import { postJSON } from "../api.js";
 import { fill, h } from "../dom.js";
 import { partyNumber } from "./call-panel.js";
+import { searchCustomersOnSubmit } from "./customer-search.js";
 
 /**
  * Render the forms for an unknown caller of `call` into `container`.
@@ -95,20 +96,8 @@ function searchForm(onChosen) {
     h("label", { for: "customer-search-q", class: "visually-hidden" }, "Search customers"),
     input, h("button", { type: "submit", "data-testid": "customer-search-submit" }, "Search"));
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const q = input.value.trim();
-    if (!q) return input.focus();
-    status.textContent = "Searching…";
-    const answer = await getJSON(`/api/customers?q=${encodeURIComponent(q)}`);
-    if (!answer.ok) {
-      status.textContent = answer.data.message || "The search failed.";
-      return fill(results);
-    }
-    const found = answer.data.customers || [];
-    status.textContent = found.length ? `${found.length} found` : "Nobody found.";
-    fill(results, found.map((customer) => resultItem(customer, onChosen, status)));
-  });
+  searchCustomersOnSubmit(form, { input, status, results,
+    renderItem: (customer) => resultItem(customer, onChosen, status) });
   return [form, status, results];
 }
 
