@@ -89,19 +89,20 @@ def go_available(page):
 UNKNOWN_CALLER_TO_AGENT = [{"press": "1"}, {"press": "0"}]
 
 
-def wait_for_transcript(sandbox, call_sid: str, event: str, timeout: float = 10.0) -> None:
-    """Wait until the sandbox's transcript of the call shows `event` ("enqueue", "bridged"...)."""
+def wait_for_transcript(sandbox, call_sid: str, event: str, timeout: float = 10.0, **details) -> None:
+    """Wait until the sandbox's transcript of the call shows `event` ("enqueue", "bridged"...), with `details`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if any(e["event"] == event for e in sandbox.call(call_sid)["transcript"]):
+        if any(e["event"] == event and all(e.get(k) == v for k, v in details.items())
+               for e in sandbox.call(call_sid)["transcript"]):
             return
         time.sleep(0.1)
-    raise AssertionError(f"no {event!r} in the transcript of {call_sid} within {timeout}s")
+    raise AssertionError(f"no {event!r} {details or ''} in the transcript of {call_sid} within {timeout}s")
 
 
-def wait_until_bridged(sandbox, call_sid: str) -> None:
-    """Wait for the caller to be talking to the agent's device."""
-    wait_for_transcript(sandbox, call_sid, "bridged")
+def wait_until_bridged(sandbox, call_sid: str, agent_id: int | None = None) -> None:
+    """Wait for the caller to be talking to an agent's device (that agent's, if named)."""
+    wait_for_transcript(sandbox, call_sid, "bridged", **({"to": f"client:agent-{agent_id}"} if agent_id else {}))
 
 
 def test_agent_takes_a_known_callers_call_and_logs_its_outcome(
@@ -382,6 +383,7 @@ def test_agent_holds_resumes_and_transfers_a_call_with_the_keyboard(
     other.get_by_test_id("accept").click()
     expect(other.get_by_test_id("on-call")).to_be_visible()
     expect(other.get_by_test_id("context-transfer")).to_contain_text("Transferred by Ольга Агентова")
+    wait_until_bridged(live_platform.sandbox, call_sid, ivan.id)  # the caller talks to Ivan, then hangs up
     live_platform.sandbox.hangup(call_sid)
     expect(other.get_by_test_id("wrap-up")).to_be_visible()
 
