@@ -105,3 +105,9 @@ def watched_campaigns(session: Session, now: datetime) -> list[Campaign]:
     return list(session.scalars(sa.select(Campaign).where(
         sa.or_(Campaign.status == "running", sa.and_(Campaign.status.in_(("paused", "stopped")), recent_dial)))
         .order_by(Campaign.name)).all())
+
+
+def watched_progress(session: Session, now: datetime) -> list[dict]:
+    """The progress of every watched campaign, as the floor shows it."""
+    return [campaign_progress(session, campaign, now).as_dict() for campaign in watched_campaigns(session, now)]
+

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from agent_console.desk import Desk, agent_payload
 from agent_console.routing import Router
 from agent_console.wallboard import Thresholds, wallboard
+from dialer.progress import watched_progress
 
 from ..db import get_session
 from ..extensions import socketio
@@ -100,7 +101,7 @@ def wallboard_thresholds() -> Thresholds:
 def publish_wallboard(session: Session, now: datetime) -> dict:
     """Compute the wallboard once for every viewer (the pacer calls this), keep it for supervisors who connect
     later and push it to the floor room (from any process: the message queue carries it)."""
-    figures = wallboard(session, current_router(), now, wallboard_thresholds())
+    figures = wallboard(session, current_router(), now, watched_progress(session, now), wallboard_thresholds())
     get_redis().set(WALLBOARD_KEY, json.dumps(figures))
     socketio.emit(WALLBOARD_EVENT, figures, to=FLOOR_ROOM, namespace=FLOOR_NAMESPACE)
     return figures

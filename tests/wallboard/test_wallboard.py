@@ -6,13 +6,19 @@ import pytest
 
 from agent_console.wallboard import Thresholds, wallboard
 from crm_core import models
+from dialer.progress import watched_progress
 from tests.analytics.conftest import at
 
 END_OF_HOUR = at(1, 10, 0)
 
 
+def board_at(session, router, now, thresholds=Thresholds()):
+    """The wallboard as the pacer publishes it: with the progress of the campaigns dialing at `now`."""
+    return wallboard(session, router, now, watched_progress(session, now), thresholds)
+
+
 def test_todays_figures_per_queue_and_in_total(db_session, router, floor):
-    board = wallboard(db_session, router, END_OF_HOUR)
+    board = board_at(db_session, router, END_OF_HOUR)
     sales, support = board["queues"]
     # support today (call8 at 08:59 counts: the day began at midnight): calls 1, 2, 3, 8 answered after
     # 10, 25, 15 + 8, 4 s; 4 (3 s, a short abandon), 5 (40 s) and 6 (back from an agent, hung up) abandoned.
@@ -27,13 +33,13 @@ def test_todays_figures_per_queue_and_in_total(db_session, router, floor):
 
 
 def test_the_target_seconds_move_the_service_level(db_session, router, floor):
-    board = wallboard(db_session, router, END_OF_HOUR, Thresholds(target_seconds=25))
+    board = board_at(db_session, router, END_OF_HOUR, Thresholds(target_seconds=25))
     # support: 10, 25, 23 and 4 s are all within 25 s.
     assert board["queues"][1]["service_level"] == pytest.approx(4 / 6)
 
 
 def test_yesterdays_calls_are_not_in_todays_figures(db_session, router, floor):
-    board = wallboard(db_session, router, at(2, 9, 0))
+    board = board_at(db_session, router, at(2, 9, 0))
     assert board["queues"] == []
     assert board["totals"]["offered"] == 0
     assert board["totals"]["service_level"] is None  # no calls is not 0 %
@@ -44,7 +50,7 @@ def test_callers_waiting_now_with_the_longest_wait(db_session, router, floor, ca
     caller_waiting("CAfirst", "support", END_OF_HOUR - timedelta(seconds=95))
     caller_waiting("CAsecond", "support", END_OF_HOUR - timedelta(seconds=30))
     caller_waiting("CAbilling", "billing", END_OF_HOUR - timedelta(seconds=12))
-    board = wallboard(db_session, router, END_OF_HOUR)
+    board = board_at(db_session, router, END_OF_HOUR)
     waiting = {q["name"]: (q["waiting"], q["longest_wait_seconds"], q["offered"]) for q in board["queues"]}
     assert waiting == {"billing": (1, 12, 0), "sales": (0, 0, 1), "support": (2, 95, 7)}
 
@@ -52,12 +58,12 @@ def test_callers_waiting_now_with_the_longest_wait(db_session, router, floor, ca
 def test_alerts_for_a_long_wait_and_a_service_level_below_target(db_session, router, floor, caller_waiting):
     caller_waiting("CAfirst", "support", END_OF_HOUR - timedelta(seconds=95))
     caller_waiting("CAbilling", "billing", END_OF_HOUR - timedelta(seconds=12))
-    board = wallboard(db_session, router, END_OF_HOUR)
+    board = board_at(db_session, router, END_OF_HOUR)
     assert [(a["severity"], a["message"]) for a in board["alerts"]] == [
         ("critical", "support: a caller has waited 1:35 (alert at 1:00)"),
         ("warning", "Service level today 42.9 % is below the target of 80 % in 20 s"),
     ]
-    calm = wallboard(db_session, router, END_OF_HOUR,
+    calm = board_at(db_session, router, END_OF_HOUR,
                      Thresholds(service_level_target=0.4, longest_wait_seconds=120))
     assert calm["alerts"] == []
 
@@ -66,7 +72,7 @@ def test_running_campaign_over_its_abandon_limit(db_session, router, floor):
     campaign = db_session.get(models.Campaign, floor.campaign_id)
     campaign.status = "running"
     db_session.flush()
-    board = wallboard(db_session, router, at(3, 10, 0))
+    board = board_at(db_session, router, at(3, 10, 0))
     [progress] = board["campaigns"]
     # Last 24 h (RU profile): a2, a5, a8 reached agents, a4 was dropped: 1 / (3 + 1).
     assert (progress["name"], progress["dialed"], progress["abandon_rate"], progress["abandon_limit"]) == (
@@ -90,7 +96,7 @@ def test_campaign_near_its_abandon_limit_is_a_warning(db_session, router, floor)
         campaign_id=campaign.id, lead_id=lead, e164="+79121000000", mode="progressive", status="completed",
         placed_at=at(4, 9, 50), answered_by="human", answered_at=at(4, 9, 50), abandoned=True))
     db_session.flush()
-    board = wallboard(db_session, router, at(4, 10, 0))
+    board = board_at(db_session, router, at(4, 10, 0))
     assert board["alerts"] == [{"severity": "warning", "key": f"campaign:{campaign.id}",
                                 "message": "Autumn sale: abandon rate 2.6 % is near its limit of 3 %"}]
 
@@ -100,6 +106,6 @@ def test_flagged_calls_of_today_without_an_outcome(db_session, router, floor):
     call5.review_reason, call6.review_reason = "outcome missing", "agent disconnected"
     floor.calls["call1"].review_reason = "outcome missing"  # it has its disposition: nothing to review
     db_session.flush()
-    board = wallboard(db_session, router, END_OF_HOUR)
+    board = board_at(db_session, router, END_OF_HOUR)
     assert [(f["call_sid"], f["reason"]) for f in board["flagged"]] == [
         (call6.call_sid, "agent disconnected"), (call5.call_sid, "outcome missing")]
