@@ -17,7 +17,7 @@ from crm_core.models import CAMPAIGN_PURPOSES, DIALING_MODES, Campaign, Complian
 from dialer import dnc
 from dialer.campaigns import STATUS_ACTIONS, change_campaign_status, create_campaign, find_campaign
 from dialer.compliance import ComplianceGate, abandon_rate, seed_shipped_profiles
-from dialer.imports import import_call_list, rejections_csv
+from dialer.imports import ImportProgress, import_call_list, rejections_csv
 from dialer.lists import build_list_from_segment, list_report
 
 from .db import get_session
@@ -124,10 +124,10 @@ def import_list_command(file: Path, campaign, name, encoding, delimiter, mapping
             file.open("rb") as stream:
         shown = 0
 
-        def progress(done: int, _total: int) -> None:
+        def progress(at: ImportProgress) -> None:
             nonlocal shown
-            bar.update(done - shown)
-            shown = done
+            bar.update(at.bytes_read - shown)
+            shown = at.bytes_read
 
         call_list = _run(lambda s: import_call_list(
             s, stream, campaign=target, name=name or file.stem, file_name=file.name, default_region=_region(),

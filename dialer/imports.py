@@ -31,9 +31,6 @@ LEAD_COLUMNS = ("list_id", "campaign_id", "row_number", "e164", "kind", "region"
                 "customer_id", "consent_at", "status")
 REJECTION_COLUMNS = ("list_id", "row_number", "value", "reason")
 
-Progress = Callable[[int, int], None]
-
-
 @dataclass(frozen=True)
 class ImportProgress:
     """How far an import has got: bytes of the file read, and what became of the rows read so far."""
@@ -48,14 +45,14 @@ class ImportProgress:
 def import_call_list(session: Session, stream: BinaryIO, *, campaign: Campaign, name: str, default_region: str,
                      now: datetime, file_name: str | None = None, encoding: str = "auto",
                      delimiter: str | None = None, mapping: dict[str, str] | None = None,
-                     created_by: int | None = None, progress: Progress | None = None,
-                     on_progress: Callable[[ImportProgress], None] | None = None,
+                     created_by: int | None = None,
+                     progress: Callable[[ImportProgress], None] | None = None,
                      workers: int | None = None) -> CallList:
     """Import a CSV file (UTF-8 or Windows-1251, comma, semicolon or tab) into a new list of `campaign`.
 
     Every number goes through crm_core.phones.normalize_phone; duplicates within the list and invalid rows are
-    kept as rejections with their spreadsheet row number. After each block, `progress(bytes_read, total_bytes)`
-    (enough for a terminal bar) and `on_progress(ImportProgress)` (with the row counts so far) are called.
+    kept as rejections with their spreadsheet row number. After each block, `progress(ImportProgress)` is called
+    with the bytes read and the row counts so far.
     Raises ImportFailed (and writes nothing the caller would keep) on a file it cannot read. Flushes; the caller
     commits.
     """
@@ -79,10 +76,8 @@ def import_call_list(session: Session, stream: BinaryIO, *, campaign: Campaign, 
             store.add(results, records)
             done += len(block)
             if progress is not None:
-                progress(done, total_bytes)
-            if on_progress is not None:
-                on_progress(ImportProgress(done, total_bytes, call_list.rows_total, call_list.leads_count,
-                                           call_list.rejected_count))
+                progress(ImportProgress(done, total_bytes, call_list.rows_total, call_list.leads_count,
+                                        call_list.rejected_count))
     if call_list.rows_total == 0:
         raise ImportFailed("the file has no rows below its header")
     store.link_customers()

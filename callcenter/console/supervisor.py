@@ -83,7 +83,7 @@ def upload_list_page():
             name=form.get("name") or upload.filename, file_name=upload.filename, default_region=_region(),
             now=utcnow(), encoding=form.get("encoding", "auto"), delimiter=form.get("delimiter") or None,
             mapping=mapping, created_by=current_user.id,
-            on_progress=UploadProgress(upload_id) if UPLOAD_ID.fullmatch(upload_id) else None)
+            progress=UploadProgress(upload_id) if UPLOAD_ID.fullmatch(upload_id) else None)
     except CrmError as exc:
         session.rollback()
         if wants_json:

@@ -88,7 +88,7 @@ def test_leads_are_linked_to_known_customers(db_session, run_import, make_custom
 def test_progress_reports_bytes_read_of_the_total(run_import):
     data = b"phone\n" + b"".join(b"+7912%07d\n" % i for i in range(100_000))  # 1.3 MB: three blocks
     seen = []
-    run_import(data, progress=lambda done, total: seen.append((done, total)))
+    run_import(data, progress=lambda at: seen.append((at.bytes_read, at.total_bytes)))
     assert len(seen) == 3 and all(total == len(data) for _, total in seen)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen) and seen[-1][0] == len(data)
 
