@@ -8,8 +8,6 @@ constant-TwiML route, same gunicorn server, same concurrency, same run. Target: 
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +20,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import run_closed_loop, summarize  # noqa: E402
+from bench.load import run_closed_loop, summarize, throughput_report  # noqa: E402
 from bench.server import WebServer, sign  # noqa: E402
 from callcenter.config import SANDBOX_ACCOUNT_SID  # noqa: E402
 from crm_core import models, schema  # noqa: E402
@@ -105,20 +103,9 @@ def main() -> int:
         for _ in range(args.rounds):  # interleaved
             bare.append(measure(bare_requests(server.url, len(callers)), b"Hello", bare_cpu))
             step.append(measure(calls_at_the_timed_step(server.url, callers, args.concurrency), b"<Say", step_cpu))
-    b, s = summarize("bare constant TwiML", bare), summarize("IVR step + order lookup", step)
-    b["server_cpu_ms"], s["server_cpu_ms"] = statistics.median(bare_cpu), statistics.median(step_cpu)
-    ratio = s["rps"] / b["rps"]
-    report = {"database": database_url.split(":")[0], "callers": len(callers), "bare": b, "ivr_step": s,
-              "throughput_ratio": ratio, "target": 0.5, "pass": ratio >= 0.5 and s["errors"] == 0}
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        for r in (b, s):
-            print(f"{r['name']:<24} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
-                  f"web process CPU {r['server_cpu_ms']:.2f} ms/request  errors {r['errors']}")
-        print(f"throughput ratio IVR step/bare = {ratio:.2f} (target >= 0.5): {'PASS' if report['pass'] else 'FAIL'}")
-    return 0 if report["pass"] else 1
-
+    return throughput_report(summarize("bare constant TwiML", bare), summarize("IVR step + order lookup", step),
+                             bare_cpu=bare_cpu, voice_cpu=step_cpu, key="ivr_step", label="IVR step",
+                             as_json=args.json, database=database_url.split(":")[0], callers=len(callers))
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import statistics
 import threading
 import time
@@ -83,3 +84,27 @@ def summarize(name: str, rounds: list[RunResult]) -> dict:
         "p50_ms": percentile(latencies, 50) * 1000,
         "p99_ms": percentile(latencies, 99) * 1000,
     }
+
+
+THROUGHPUT_TARGET = 0.5  # a voice route against the bare constant-TwiML route (issues 3 and 4)
+
+
+def throughput_report(bare: dict, voice: dict, *, bare_cpu: list[float], voice_cpu: list[float], key: str,
+                      label: str, as_json: bool, **context) -> int:
+    """Print a voice route's summary against the bare route's, with the web process's median CPU per request
+    (JSON, or a line each and the verdict), and return the exit status: 0 when the ratio reaches the target."""
+    bare["server_cpu_ms"], voice["server_cpu_ms"] = statistics.median(bare_cpu), statistics.median(voice_cpu)
+    ratio = voice["rps"] / bare["rps"]
+    report = {**context, "bare": bare, key: voice, "throughput_ratio": ratio, "target": THROUGHPUT_TARGET,
+              "pass": ratio >= THROUGHPUT_TARGET and voice["errors"] == 0}
+    if as_json:
+        print(json.dumps(report, indent=2))
+    else:
+        width = max(22, len(voice["name"]) + 1)
+        for r in (bare, voice):
+            print(f"{r['name']:<{width}} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
+                  f"web process CPU {r['server_cpu_ms']:.2f} ms/request  errors {r['errors']}")
+        print(f"throughput ratio {label}/bare = {ratio:.2f} (target >= {THROUGHPUT_TARGET}): "
+              f"{'PASS' if report['pass'] else 'FAIL'}")
+    return 0 if report["pass"] else 1
+

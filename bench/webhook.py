@@ -7,8 +7,6 @@ route, on the same gunicorn server, same concurrency, same run. Target: at least
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -19,7 +17,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import run_closed_loop, summarize  # noqa: E402
+from bench.load import run_closed_loop, summarize, throughput_report  # noqa: E402
 from bench.server import WebServer, sign  # noqa: E402
 from callcenter.config import SANDBOX_ACCOUNT_SID  # noqa: E402
 from crm_core import models, schema  # noqa: E402
@@ -106,20 +104,9 @@ def main() -> int:
         if redis_server:
             redis_server.stop()
 
-    b, w = summarize("bare constant TwiML", bare), summarize("/voice/incoming", incoming)
-    b["server_cpu_ms"], w["server_cpu_ms"] = statistics.median(bare_cpu), statistics.median(incoming_cpu)
-    ratio = w["rps"] / b["rps"]
-    report = {"database": database_url.split(":")[0], "concurrency": args.concurrency, "bare": b, "incoming": w,
-              "throughput_ratio": ratio, "target": 0.5, "pass": ratio >= 0.5 and w["errors"] == 0}
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        for r in (b, w):
-            print(f"{r['name']:<22} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
-                  f"web process CPU {r['server_cpu_ms']:.2f} ms/request  errors {r['errors']}")
-        print(f"throughput ratio incoming/bare = {ratio:.2f} (target >= 0.5): {'PASS' if report['pass'] else 'FAIL'}")
-    return 0 if report["pass"] else 1
-
+    return throughput_report(summarize("bare constant TwiML", bare), summarize("/voice/incoming", incoming),
+                             bare_cpu=bare_cpu, voice_cpu=incoming_cpu, key="incoming", label="incoming",
+                             as_json=args.json, database=database_url.split(":")[0], concurrency=args.concurrency)
 
 if __name__ == "__main__":
     sys.exit(main())
