@@ -276,7 +276,17 @@ class LivePlatform:
 
 
 @pytest.fixture
-def live_platform(database_url, redis_url, redis_client, engine):
+def tables_emptied_afterwards(engine):
+    """Empty every table once the test and every fixture that writes committed rows have finished.
+
+    `live_platform` and `committed_session` both depend on it, so it is torn down after both: emptying the
+    tables while the sandbox still delivers a status callback deadlocked on PostgreSQL."""
+    yield
+    empty_all_tables(engine)
+
+
+@pytest.fixture
+def live_platform(database_url, redis_url, redis_client, tables_emptied_afterwards):
     """The platform on the real test database (not the rolled-back transaction: the sandbox calls it from
     other threads) behind the sandbox; every table is emptied afterwards."""
     from twilio_sandbox import SandboxClient, create_app as create_sandbox, serve_in_thread
@@ -304,7 +314,6 @@ def live_platform(database_url, redis_url, redis_client, engine):
     sandbox_server.shutdown()
     app_server.shutdown()
     database(app).engine.dispose()
-    empty_all_tables(engine)
 
 
 REFERENCE_TABLES = {"dispositions"}  # seeded by migrations, not by tests
@@ -328,12 +337,11 @@ def empty_all_tables(engine) -> None:
 
 
 @pytest.fixture
-def committed_session(engine):
+def committed_session(engine, tables_emptied_afterwards):
     """A session that really commits (for tests against the live platform); tables are emptied afterwards."""
     session = Session(bind=engine, expire_on_commit=False)
     yield session
     session.close()
-    empty_all_tables(engine)
 
 
 @pytest.fixture
