@@ -18,7 +18,7 @@ def create_app(config: Mapping | None = None, *, environ: Mapping[str, str] | No
     app.config.update(settings.flask_settings(app.instance_path))
     app.json.ensure_ascii = False
 
-    from . import db, errors, health, redis_store, telephony
+    from . import db, errors, health, http_security, redis_store, telephony
     from .api import bp as api_bp
     from .console import bp as console_bp, events as console_events
     from .extensions import csrf, login_manager, socketio
@@ -28,6 +28,7 @@ def create_app(config: Mapping | None = None, *, environ: Mapping[str, str] | No
     redis_store.init_app(app)
     telephony.init_app(app)
     errors.init_app(app)
+    http_security.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "console.login"
     csrf.init_app(app)
