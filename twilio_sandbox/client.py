@@ -33,6 +33,12 @@ class SandboxClient:
         """Create an account."""
         return self._post("/accounts", {"account_sid": sid, "auth_token": token, "cps": cps})
 
+    def set_callback_faults(self, account_sid: str, *, duplicate: bool = False, late_by: float = 0.0) -> dict:
+        """Deliver the account's status callbacks twice and/or `late_by` real seconds late, out of order."""
+        response = self.session.put(f"{self.base_url}/_sandbox/accounts/{account_sid}/callback-faults",
+                                    json={"duplicate": duplicate, "late_by": late_by}, timeout=self.timeout)
+        return self._json(response)
+
     def add_number(
         self,
         phone_number: str,

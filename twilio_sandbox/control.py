@@ -8,7 +8,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from . import operations
 from .calls import Call, StatusCallback, Target
 from .clock import rfc2822
-from .directory import IncomingNumber
+from .directory import CallbackFaults, IncomingNumber
 from .errors import InvalidParameter, SandboxError
 from .parties import BEHAVIOURS, Callee, Device
 from .script import validate_script
@@ -68,6 +68,20 @@ def add_account() -> tuple[Response, int]:
     body = _body()
     account = sandbox().add_account(_field(body, "account_sid"), _field(body, "auth_token"), body.get("cps"))
     return jsonify({"account_sid": account.sid, "cps": account.cps}), 201
+
+
+@bp.put("/accounts/<sid>/callback-faults")
+def set_callback_faults(sid: str) -> Response:
+    """Make the account's status callbacks arrive twice (`duplicate`) and/or late and out of order
+    (`late_by` real seconds); an empty object restores faithful delivery."""
+    body = _body()
+    duplicate = body.get("duplicate", False)
+    if not isinstance(duplicate, bool):
+        raise InvalidParameter("duplicate must be true or false")
+    faults = CallbackFaults(duplicate=duplicate, late_by=_number(body, "late_by", 0.0))
+    with sandbox().lock:
+        sandbox().account(sid).callback_faults = faults
+    return jsonify({"account_sid": sid, "duplicate": faults.duplicate, "late_by": faults.late_by})
 
 
 @bp.post("/numbers")

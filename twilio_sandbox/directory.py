@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .calls import StatusCallback, Target
 
 
+@dataclass(frozen=True)
+class CallbackFaults:
+    """How the network between Twilio and the application mistreats an account's status callbacks: Twilio
+    warns that they can arrive twice, late or out of order. No faults by default."""
+
+    duplicate: bool = False  # every status callback is delivered twice
+    late_by: float = 0.0  # real seconds: the callbacks before a call's final one are held back and delivered
+    # this long after the final one, newest first (late AND out of order)
+
+
 @dataclass
 class Account:
-    """A Twilio account: credentials and its outbound calls-per-second budget."""
+    """A Twilio account: credentials, its outbound calls-per-second budget and its callback faults."""
 
     sid: str
     auth_token: str
     cps: float
     next_slot: float = 0.0  # simulated time at which the next outbound call may be placed
+    callback_faults: CallbackFaults = field(default_factory=CallbackFaults)
 
     def take_slot(self, now: float) -> float:
         """Reserve the next outbound slot; calls beyond the CPS budget wait, they are not refused."""

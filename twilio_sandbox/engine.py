@@ -35,6 +35,7 @@ class CallRunner:
         self.call = call
         self.clock = sandbox.clock
         self.program = program or run_twiml
+        self.held_callbacks: list[callbacks.StatusDelivery] = []  # with callback faults: sent after the final one
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -89,6 +90,7 @@ class CallRunner:
             self.sandbox.changed.notify_all()
         try:
             callbacks.send_status(self, "completed")
+            callbacks.release_held(self)
         finally:
             with self.sandbox.lock:
                 call.finished = True
