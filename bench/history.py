@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import percentile  # noqa: E402
+from bench.throughput import percentile  # noqa: E402
 from crm_core import models, schema  # noqa: E402
 from crm_core.db import make_engine, postgres_with_psycopg  # noqa: E402
 from crm_core.demo_data import load_demo_data  # noqa: E402

@@ -27,7 +27,7 @@ from twilio.request_validator import RequestValidator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import percentile  # noqa: E402
+from bench.throughput import percentile  # noqa: E402
 from bench.server import WebServer  # noqa: E402
 from callcenter import create_app  # noqa: E402
 from callcenter.config import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN  # noqa: E402

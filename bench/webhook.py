@@ -17,7 +17,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import run_closed_loop, summarize, throughput_report  # noqa: E402
+from bench.throughput import run_closed_loop, summarize, throughput_report  # noqa: E402
 from bench.server import WebServer, sign  # noqa: E402
 from callcenter.config import SANDBOX_ACCOUNT_SID  # noqa: E402
 from crm_core import models, schema  # noqa: E402

@@ -1,4 +1,5 @@
-"""Shared pieces of the HTTP benchmarks: a bounded closed-loop load generator and percentile reports."""
+"""Throughput and latency measurement for the HTTP benchmarks: a bounded closed-loop load generator, percentiles
+and the voice-vs-bare throughput report."""
 
 from __future__ import annotations
 
