@@ -71,6 +71,14 @@ class Config:
     DIALER_CALLS_PER_SECOND: float = 1.0
     # The rq queue dial jobs go to.
     DIALER_QUEUE: str = "default"
+    # Failed logins allowed for one username within LOGIN_FAILURE_WINDOW_SECONDS before it is locked out.
+    LOGIN_MAX_FAILURES_PER_USERNAME: int = 5
+    # Failed logins allowed from one client address in the window (higher: a whole floor may share one address).
+    LOGIN_MAX_FAILURES_PER_ADDRESS: int = 30
+    # The window in which failed logins are counted.
+    LOGIN_FAILURE_WINDOW_SECONDS: int = 900
+    # How long a locked-out username or address is refused, even with the right password.
+    LOGIN_LOCKOUT_SECONDS: int = 900
     # Port of the web process (used by `callcenter up`).
     PORT: int = 5000
     # Port of the local Twilio sandbox (used by `callcenter up` and `callcenter sandbox`).
@@ -135,6 +143,12 @@ class Config:
         if self.SOCKETIO_MESSAGE_QUEUE not in ("", "off") and urlparse(self.SOCKETIO_MESSAGE_QUEUE).scheme not in (
                 "redis", "rediss"):
             raise ConfigError("SOCKETIO_MESSAGE_QUEUE", "must be a redis:// URL or off")
+        for key in ("LOGIN_MAX_FAILURES_PER_USERNAME", "LOGIN_MAX_FAILURES_PER_ADDRESS"):
+            if not 1 <= getattr(self, key) <= 1000:
+                raise ConfigError(key, "must be between 1 and 1000 failed logins")
+        for key in ("LOGIN_FAILURE_WINDOW_SECONDS", "LOGIN_LOCKOUT_SECONDS"):
+            if not 1 <= getattr(self, key) <= 86400:
+                raise ConfigError(key, "must be between 1 and 86400 seconds")
         for key in ("PORT", "SANDBOX_PORT"):
             if not 0 < getattr(self, key) < 65536:
                 raise ConfigError(key, "must be a TCP port number")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, jsonify, redirect, request, url_for
 from flask_login import UserMixin, current_user
 
 from crm_core.models import User
@@ -40,6 +40,14 @@ def load_user(user_id: str) -> ConsoleUser | None:
     """Reload the session's user; a deactivated account is logged out at once."""
     user = get_session().get(User, int(user_id))
     return ConsoleUser(user) if user is not None and user.is_active else None
+
+
+@login_manager.unauthorized_handler
+def send_to_login():
+    """A signed-out visitor of a page goes to the login; a page's script asking for JSON gets a 401 it can show."""
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error="unauthorized", message="your session has ended: log in again"), 401
+    return redirect(url_for("console.login"))
 
 
 def supervisor_required(view):

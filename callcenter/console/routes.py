@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import math
+
 import sqlalchemy as sa
 from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -15,11 +18,15 @@ from crm_core.wrapup import active_dispositions
 from agent_console.desk import agent_identity
 
 from ..db import get_session
+from ..redis_store import get_redis
 from ..telephony import provider
 from ..telephony.hold_music import hold_music_wav
 from ..telephony.provider import REAL_TWILIO_API, TelephonyError
 from . import bp
 from .auth import ConsoleUser, supervisor_required
+from .login_throttle import Lockout, LoginThrottle
+
+log = logging.getLogger(__name__)
 
 BREAK_REASONS = ("lunch", "training", "meeting", "personal", "technical issue")
 SOFTPHONE_TOKEN_SECONDS = 3600
@@ -31,20 +38,44 @@ def _home_for(user) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in with username and password."""
+    """Sign in with username and password; repeated failures lock the username or the address out."""
     if current_user.is_authenticated:
         return redirect(_home_for(current_user))
-    error = None
-    if request.method == "POST":
-        username = request.form.get("username", "").strip()[:64]
-        user = get_session().scalar(sa.select(User).where(User.username == username))
-        if user is not None and user.is_active and verify_password(request.form.get("password", ""),
-                                                                   user.password_hash):
-            console_user = ConsoleUser(user)
-            login_user(console_user)
-            return redirect(_home_for(console_user))
-        error = "Wrong username or password."
-    return render_template("login.html", error=error), 401 if error else 200
+    if request.method == "GET":
+        return render_template("login.html", error=None)
+    username = request.form.get("username", "").strip()[:64]
+    address = request.remote_addr or ""
+    throttle = _login_throttle()
+    lockout = throttle.lockout(username, address)
+    if lockout is not None:
+        return _locked_out(lockout)
+    user = get_session().scalar(sa.select(User).where(User.username == username))
+    if user is not None and user.is_active and verify_password(request.form.get("password", ""), user.password_hash):
+        throttle.record_success(username)
+        console_user = ConsoleUser(user)
+        login_user(console_user)
+        return redirect(_home_for(console_user))
+    lockout = throttle.record_failure(username, address)
+    if lockout is not None:
+        log.warning("login locked out for %d s after repeated failures (by %s) username=%r address=%s",
+                    lockout.retry_after, lockout.subject, username, address)
+        return _locked_out(lockout)
+    return render_template("login.html", error="Wrong username or password."), 401
+
+
+def _login_throttle() -> LoginThrottle:
+    config = current_app.config
+    return LoginThrottle(get_redis(), max_per_username=config["LOGIN_MAX_FAILURES_PER_USERNAME"],
+                         max_per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+                         window_seconds=config["LOGIN_FAILURE_WINDOW_SECONDS"],
+                         lockout_seconds=config["LOGIN_LOCKOUT_SECONDS"])
+
+
+def _locked_out(lockout: Lockout):
+    """429 with when to try again; the page does not say whether the username or the address is locked."""
+    minutes = math.ceil(lockout.retry_after / 60)
+    error = f"Too many failed logins. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+    return render_template("login.html", error=error), 429, {"Retry-After": str(lockout.retry_after)}
 
 
 @bp.post("/logout")

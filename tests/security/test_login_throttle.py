@@ -1,0 +1,106 @@
+"""Guessing passwords: failed logins for one username, or from one address, lock further attempts out."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+
+from .conftest import csrf_token_of
+
+PASSWORD = "correct horse battery"  # make_user's
+LIMITS = {"LOGIN_MAX_FAILURES_PER_USERNAME": 3, "LOGIN_MAX_FAILURES_PER_ADDRESS": 5,
+          "LOGIN_FAILURE_WINDOW_SECONDS": 600, "LOGIN_LOCKOUT_SECONDS": 600}
+
+
+@pytest.fixture
+def throttled_app(make_app):
+    """The app with small limits."""
+    return make_app(**LIMITS)
+
+
+@pytest.fixture
+def log_in(throttled_app):
+    """Post the login form from `address`; returns the response."""
+
+    def log_in_(username: str, password: str, *, address: str = "192.0.2.10", app=None):
+        client = (app or throttled_app).test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        token = csrf_token_of(client)
+        return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+    return log_in_
+
+
+@pytest.fixture
+def olga(make_user, db_session):
+    """An agent who sometimes mistypes her password."""
+    user = make_user("agent", username="olga")
+    db_session.commit()
+    return user
+
+
+def test_the_right_password_is_refused_once_a_username_is_locked_out(log_in, olga):
+    for _ in range(LIMITS["LOGIN_MAX_FAILURES_PER_USERNAME"] - 1):
+        assert log_in("olga", "wrong password").status_code == 401
+    locking = log_in("olga", "wrong password")
+    assert locking.status_code == 429
+
+    refused = log_in("olga", PASSWORD, address="198.51.100.7")  # from another address too
+    assert refused.status_code == 429
+    assert "Too many failed logins. Try again in 10 minutes." in refused.get_data(as_text=True)
+    assert 590 <= int(refused.headers["Retry-After"]) <= 600
+
+
+def test_a_successful_login_forgives_the_usernames_earlier_failures(log_in, olga):
+    for _ in range(2):
+        for _ in range(LIMITS["LOGIN_MAX_FAILURES_PER_USERNAME"] - 1):
+            assert log_in("olga", "wrong password", address="192.0.2.1").status_code == 401
+        assert log_in("olga", PASSWORD, address="192.0.2.2").status_code == 302
+
+
+def test_one_address_guessing_many_usernames_is_locked_out(log_in, olga):
+    for n in range(LIMITS["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
+        answer = log_in(f"guess{n}", "wrong password", address="203.0.113.9")
+    assert answer.status_code == 429
+    assert log_in("olga", PASSWORD, address="203.0.113.9").status_code == 429
+    assert log_in("olga", PASSWORD, address="192.0.2.10").status_code == 302
+
+
+def test_web_processes_share_the_counters(make_app, log_in, olga):
+    other_process = make_app(**LIMITS)
+    log_in("olga", "wrong password")
+    log_in("olga", "wrong password", app=other_process)
+    log_in("olga", "wrong password")
+    assert log_in("olga", PASSWORD, app=other_process).status_code == 429
+
+
+def test_counters_are_hashed_and_expire(log_in, redis_client, olga):
+    log_in("olga-" + "x" * 50, "wrong password", address="192.0.2.77")
+    keys = redis_client.keys("login:*")
+    assert len(keys) == 2  # one for the username, one for the address
+    for key in keys:
+        assert b"olga" not in key and b"192.0.2.77" not in key and len(key) < 80
+        assert 0 < redis_client.ttl(key) <= LIMITS["LOGIN_FAILURE_WINDOW_SECONDS"]
+
+
+def test_a_lockout_ends_by_itself(make_app, log_in, olga):
+    quick = make_app(**LIMITS | {"LOGIN_LOCKOUT_SECONDS": 1})
+    for _ in range(LIMITS["LOGIN_MAX_FAILURES_PER_USERNAME"]):
+        log_in("olga", "wrong password", app=quick)
+    assert log_in("olga", PASSWORD, app=quick).status_code == 429
+    deadline = time.monotonic() + 15
+    while (answer := log_in("olga", PASSWORD, app=quick)).status_code == 429 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert answer.status_code == 302
+
+
+def test_a_lockout_is_logged_without_the_password(log_in, olga, caplog):
+    caplog.set_level(logging.DEBUG)
+    for n in range(LIMITS["LOGIN_MAX_FAILURES_PER_USERNAME"]):
+        log_in("olga", f"Secret-guess-{n}")
+    lockouts = [r for r in caplog.records if "locked out" in r.getMessage()]
+    assert len(lockouts) == 1
+    assert "olga" in lockouts[0].getMessage() and "192.0.2.10" in lockouts[0].getMessage()
+    assert not any("Secret-guess" in r.getMessage() for r in caplog.records)
