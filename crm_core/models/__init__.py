@@ -28,3 +28,10 @@ from .segments import Segment  # noqa: E402
 from .offers import OFFER_RESPONSES, Offer, OfferResponse  # noqa: E402
 
 __all__ += ["OFFER_RESPONSES", "Offer", "OfferResponse", "Segment"]
+from .report_rollups import (  # noqa: E402
+    ROLLED_STATES, ROLLUP_MINUTES, AgentDispositionCounts, AgentIntervalFigures, QueueIntervalFigures, QueueWaitCounts,
+    RolledInterval,
+)
+
+__all__ += ["ROLLED_STATES", "ROLLUP_MINUTES", "AgentDispositionCounts", "AgentIntervalFigures",
+            "QueueIntervalFigures", "QueueWaitCounts", "RolledInterval"]
