@@ -1,0 +1,53 @@
+"""Security headers: no framing, no sniffing, same-origin referrers, our own scripts only, HTTPS kept once seen."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import ROLES
+
+
+def policy(response) -> dict[str, str]:
+    """The Content-Security-Policy as {directive: sources}."""
+    directives = (d.strip().partition(" ") for d in response.headers["Content-Security-Policy"].split(";"))
+    return {name: sources for name, _, sources in directives}
+
+
+@pytest.mark.parametrize("path", ["/login", "/healthz", "/console/static/console.css", "/api/customers",
+                                  "/voice/incoming"])
+def test_every_answer_forbids_framing_sniffing_and_foreign_scripts(client, path):
+    response = client.get(path)
+    response.close()
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    csp = policy(response)
+    assert csp["script-src"] == "'self'"  # no inline script, no eval, no CDN
+    assert csp["style-src"] == "'self'"
+    assert csp["object-src"] == "'none'"
+    assert csp["frame-ancestors"] == "'none'"
+    assert csp["base-uri"] == "'self'"
+    assert csp["form-action"] == "'self'"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_console_pages_carry_the_policy(client_as, role):
+    client, _ = client_as(role)
+    page = client.get("/floor" if role != "agent" else "/desk")
+    assert page.status_code == 200
+    assert policy(page)["default-src"] == "'self'"
+
+
+def test_the_policy_lets_the_softphone_reach_twilio_and_the_console_its_own_websocket(client):
+    csp = policy(client.get("/login"))
+    assert csp["connect-src"].split() == ["'self'", "wss://*.twilio.com", "https://*.twilio.com"]
+    assert "https://sdk.twilio.com" in csp["media-src"].split()
+
+
+def test_https_deployments_tell_browsers_to_stay_on_https(make_app):
+    response = make_app(PUBLIC_BASE_URL="https://cc.example.com").test_client().get("/login")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_plain_http_deployments_send_no_hsts(client):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
