@@ -18,6 +18,7 @@ from crm_core.errors import ValidationError
 from dialer.engine import RECONCILE_AFTER
 
 from . import ConfigError, create_app
+from .call_logging import LOG_FORMAT_VARIABLE, LOG_FORMATS, LoggedJob, chosen_log_format, configure_logging
 from .db import database, get_session, upgrade_database
 from .redis_store import get_redis, redis_url, stop_embedded_redis
 from .dialer_cli import campaigns_cli, dnc_cli, gate_cli, lists_cli
@@ -42,9 +43,15 @@ def _create_app():
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
-def main() -> None:
+@click.option("--log-format", type=click.Choice(LOG_FORMATS),
+              help="text for people, json for a log pipeline (one object per line, with the call on each line); "
+                   f"default: the {LOG_FORMAT_VARIABLE} variable, else text.")
+def main(log_format: str | None) -> None:
     """Contact-center platform: run it, load demo data, manage users, place simulated calls."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        configure_logging(chosen_log_format(log_format))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 main.add_command(sandbox_command)
@@ -142,10 +149,10 @@ def issue_token_command(username: str, name: str) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @with_appcontext
 def worker_command(queues: tuple[str, ...], burst: bool) -> None:
-    """Run an rq worker whose jobs run inside this app's context."""
+    """Run an rq worker whose jobs run inside this app's context, each logging the call it works on."""
     from rq import Worker
 
-    Worker(list(queues), connection=get_redis()).work(burst=burst, with_scheduler=True)
+    Worker(list(queues), connection=get_redis(), job_class=LoggedJob).work(burst=burst, with_scheduler=True)
 
 
 @main.command("pacer")
@@ -216,6 +223,7 @@ def up_command(demo_customers: int, only: tuple[str, ...]) -> None:
     env["DATABASE_URL"] = app.config["DATABASE_URL"]
     env["REDIS_URL"] = redis_url(app)
     env["SECRET_KEY"] = app.config["SECRET_KEY"]
+    env[LOG_FORMAT_VARIABLE] = chosen_log_format(click.get_current_context().find_root().params["log_format"])
     env.setdefault("PORT", str(app.config["PORT"]))
     procfile = parse_procfile((PROJECT_ROOT / "Procfile").read_text())
     manager = Manager()

@@ -1,8 +1,7 @@
 """WSGI entry point for gunicorn (`callcenter.wsgi:app`)."""
 
-import logging
-
 from . import create_app
+from .call_logging import chosen_log_format, configure_logging
 
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+configure_logging(chosen_log_format())
 app = create_app()

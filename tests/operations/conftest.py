@@ -1,0 +1,55 @@
+"""Operations fixtures: the log lines a test produced, and a scrape of /metrics as numbers."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from callcenter.call_logging import log_handler
+from tests.dialing.conftest import make_dialing_campaign  # noqa: F401  (a fixture shared with the dialing tests)
+
+
+@pytest.fixture
+def log_lines():
+    """Capture every INFO+ line logged during the test as the platform writes it; returns a reader that takes a
+    format ("json": parsed objects, "text": strings)."""
+    streams = {fmt: io.StringIO() for fmt in ("json", "text")}
+    handlers = [log_handler(fmt, stream) for fmt, stream in streams.items()]
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.INFO)
+    for handler in handlers:
+        root.addHandler(handler)
+
+    def read(fmt: str = "json") -> list:
+        lines = streams[fmt].getvalue().splitlines()
+        return [json.loads(line) for line in lines] if fmt == "json" else lines
+
+    yield read
+    for handler in handlers:
+        root.removeHandler(handler)
+    root.setLevel(level)
+
+
+@pytest.fixture
+def scrape(client):
+    """GET /metrics as a local scraper; returns {(name, frozenset of labels): value} of every sample."""
+
+    def get(**request) -> dict:
+        response = client.get("/metrics", **request)
+        assert response.status_code == 200, response.data
+        assert response.mimetype == "text/plain"
+        return {(sample.name, frozenset(sample.labels.items())): sample.value
+                for family in text_string_to_metric_families(response.get_data(as_text=True))
+                for sample in family.samples}
+
+    return get
+
+
+def sample(samples: dict, name: str, **labels) -> float:
+    """One sample's value, 0 when the series does not exist yet."""
+    return samples.get((name, frozenset(labels.items())), 0.0)

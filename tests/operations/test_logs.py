@@ -1,0 +1,75 @@
+"""Structured logs: every line logged while a call is handled names it, in JSON lines or readable text."""
+
+from __future__ import annotations
+
+from rq import Queue, SimpleWorker
+
+from callcenter.call_logging import LoggedJob
+from dialer.jobs import enqueue_attempt
+from tests.conftest import call_params, free_port
+
+CALL_SID = "CA" + "0f" * 16
+UNREACHABLE_REDIS = "redis://127.0.0.1:{port}/0"
+
+
+def test_every_line_logged_while_a_webhook_fails_names_its_call(make_app, parse_twiml, log_lines):
+    app = make_app(REDIS_URL=UNREACHABLE_REDIS.format(port=free_port()))
+    response = _signed_post(app, "/voice/queue/wait", call_params(CALL_SID, CallStatus="in-progress"))
+
+    parse_twiml(response)  # the caller still hears safe TwiML
+    lines = log_lines("json")
+    failure = next(line for line in lines if "voice webhook /voice/queue/wait failed" in line["message"])
+    assert failure["level"] == "ERROR" and "ConnectionError" in failure["exception"]
+    assert {line["call_sid"] for line in lines} == {CALL_SID}
+    assert all(line["timestamp"].endswith("+00:00") and line["logger"] for line in lines)
+
+
+def test_a_campaign_call_webhook_names_its_dial_attempt_and_parent_call(app, twilio_post, log_lines):
+    params = call_params(CALL_SID, ParentCallSid="CA" + "1e" * 16, Direction="outbound-api")
+    twilio_post("/voice/dialer/wait?attempt=424242", params, signature="forged")
+
+    [line] = log_lines("json")
+    assert "rejected unsigned" in line["message"]
+    assert (line["call_sid"], line["parent_call_sid"], line["attempt_id"]) == (CALL_SID, "CA" + "1e" * 16, "424242")
+
+
+def test_text_lines_end_with_the_call(app, twilio_post, log_lines):
+    twilio_post("/voice/status", call_params(CALL_SID), signature="forged")
+
+    [line] = log_lines("text")
+    assert "WARNING callcenter.voice.security rejected unsigned" in line
+    assert line.endswith(f" call_sid={CALL_SID}")
+
+
+def test_a_request_after_a_call_has_its_own_request_id_and_not_the_calls_sid(make_app, log_lines):
+    app = make_app(REDIS_URL=UNREACHABLE_REDIS.format(port=free_port()))
+    client = app.test_client()
+    _signed_post(app, "/voice/queue/wait", call_params(CALL_SID))
+    first = len(log_lines("json"))
+
+    assert client.get("/healthz", headers={"X-Request-Id": "lb-7f3a"}).status_code == 503
+    assert client.get("/healthz", headers={"X-Request-Id": "forged id with spaces; and=more"}).status_code == 503
+
+    health = [line for line in log_lines("json")[first:] if line["logger"] == "callcenter.health"]
+    assert len(health) == 2 and not any("call_sid" in line for line in health)
+    assert health[0]["request_id"] == "lb-7f3a"
+    assert len(health[1]["request_id"]) == 16 and health[1]["request_id"].isalnum()
+
+
+def test_lines_logged_by_a_dial_job_name_its_attempt(app, redis_client, log_lines):
+    queue = Queue("default", connection=redis_client)
+    enqueue_attempt(queue)(424242)  # an attempt nobody can claim: the job says so and does nothing
+    with app.app_context():
+        SimpleWorker([queue], connection=redis_client, job_class=LoggedJob).work(burst=True)
+
+    job_lines = [line for line in log_lines("json") if line["logger"] == "dialer.jobs"]
+    assert job_lines and "already claimed" in job_lines[0]["message"]
+    assert all((line["attempt_id"], line["job_id"]) == (424242, "dial-attempt-424242") for line in job_lines)
+
+
+def _signed_post(app, path: str, params: dict):
+    from twilio.request_validator import RequestValidator
+
+    signature = RequestValidator(app.config["TWILIO_AUTH_TOKEN"]).compute_signature(
+        app.config["PUBLIC_BASE_URL"] + path, params)
+    return app.test_client().post(path, data=params, headers={"X-Twilio-Signature": signature})
