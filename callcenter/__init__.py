@@ -18,12 +18,14 @@ def create_app(config: Mapping | None = None, *, environ: Mapping[str, str] | No
     app.config.update(settings.flask_settings(app.instance_path))
     app.json.ensure_ascii = False
 
-    from . import db, errors, health, http_security, redis_store, telephony
+    from . import call_logging, db, errors, health, http_security, metrics, redis_store, telephony
     from .api import bp as api_bp
     from .console import bp as console_bp, events as console_events
     from .extensions import csrf, login_manager, socketio
     from .voice import bp as voice_bp
 
+    metrics.init_app(app)
+    call_logging.init_app(app)
     db.init_app(app)
     redis_store.init_app(app)
     telephony.init_app(app)
