@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import click
-from flask import Flask, current_app, g
+import sqlalchemy as sa
+from flask import Flask, current_app, g, request
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import ServiceUnavailable
 
 from crm_core import schema
 from crm_core.db import make_engine, make_session_factory
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -26,6 +31,8 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db"] = Database(engine=engine, session_factory=make_session_factory(engine))
     app.teardown_appcontext(close_session)
+    app.register_error_handler(sa.exc.OperationalError, database_unavailable)
+    app.register_error_handler(sa.exc.TimeoutError, database_unavailable)
     app.cli.add_command(db_cli)
 
 
@@ -46,6 +53,13 @@ def close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+def database_unavailable(exc: sa.exc.SQLAlchemyError):
+    """The database cannot be reached or is overloaded (restarting, down, pool exhausted): answer 503 so a
+    client retries, rendered as every HTTP error is; the engine's pool replaces broken connections meanwhile."""
+    log.error("database unavailable for %s %s: %s", request.method, request.path, exc)
+    return current_app.handle_http_exception(ServiceUnavailable("The database is unavailable; try again shortly."))
 
 
 def upgrade_database(app: Flask) -> None:

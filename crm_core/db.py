@@ -24,6 +24,9 @@ POOL_SIZE = 20
 POOL_OVERFLOW = 30
 # A PostgreSQL connection unused for this long is checked before a request gets it.
 PING_AFTER_IDLE_SECONDS = 1.0
+# Seconds to wait for a new PostgreSQL connection: an unreachable or stalled server fails a request instead of
+# holding it (and the webhook Twilio waits 15 s for) indefinitely.
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 class UTCDateTime(sa.TypeDecorator):
@@ -64,6 +67,8 @@ def make_engine(url: str, **kwargs) -> Engine:
     # process) for every request under load. The pool only grows on demand: a one-job worker keeps one connection.
     kwargs.setdefault("pool_size", POOL_SIZE)
     kwargs.setdefault("max_overflow", POOL_OVERFLOW)
+    if url.startswith("postgresql"):
+        kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT_SECONDS})
     if url.startswith("sqlite"):
         # isolation_level=None + an explicit BEGIN is SQLAlchemy's documented recipe for working SAVEPOINTs on pysqlite.
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False, "isolation_level": None})

@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from glob import glob
@@ -147,20 +148,24 @@ class PrivatePostgres:
 
 
 @pytest.fixture(scope="session")
-def private_postgres(tmp_path_factory):
+def private_postgres():
     """A private PostgreSQL cluster, migrated to head, that tests may stop, restart and pause."""
     bin_dir = _postgres_binaries()
     if bin_dir is None:
         pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
-    base = tmp_path_factory.mktemp("postgres")
-    if os.geteuid() == 0:
-        shutil.chown(base, "postgres", "postgres")
+    # Not under pytest's temporary folder: it is private to root, and the cluster's owner must reach it.
+    base = Path(tempfile.mkdtemp(prefix="callcenter-faults-postgres-"))
     server = PrivatePostgres(bin_dir, base / "cluster")
-    server.create()
-    schema.upgrade(server.url)
-    yield server
-    server.resume()
-    server.stop()
+    try:
+        if os.geteuid() == 0:
+            shutil.chown(base, "postgres", "postgres")
+        server.create()
+        schema.upgrade(server.url)
+        yield server
+        server.resume()
+        server.stop()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture
