@@ -32,8 +32,9 @@ LOG_FORMAT_VARIABLE = "LOG_FORMAT"
 CONTEXT_FIELDS = ("call_sid", "parent_call_sid", "attempt_id", "job_id", "request_id", "user_id")
 # Job arguments with these names say which call a job works on.
 JOB_CALL_ARGUMENTS = ("call_sid", "attempt_id")
-# A request id from the load balancer is kept only if it looks like one (it goes into every log line).
-REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# Identifiers from a request (checked or not yet checked) go into every line only if they look like one: no forged
+# lines, no megabyte of junk per line.
+IDENTIFIER = re.compile(r"[A-Za-z0-9._-]{1,64}")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s%(context_text)s"
 
 _context: ContextVar[Mapping[str, object]] = ContextVar("log_context", default=MappingProxyType({}))
@@ -125,12 +126,20 @@ def init_app(app: Flask) -> None:
 def _enter_request_context() -> None:
     if request.blueprint == "voice":
         form = request.form
-        fields = {"call_sid": form.get("CallSid"), "parent_call_sid": form.get("ParentCallSid"),
-                  "attempt_id": request.args.get("attempt")}
+        fields = {"call_sid": _identifier(form.get("CallSid")),
+                  "parent_call_sid": _identifier(form.get("ParentCallSid")),
+                  "attempt_id": _identifier(request.args.get("attempt"))}
     else:
         given = request.headers.get("X-Request-Id", "")
-        fields = {"request_id": given if REQUEST_ID.fullmatch(given) else secrets.token_hex(8)}
+        fields = {"request_id": given if IDENTIFIER.fullmatch(given) else secrets.token_hex(8)}
     g.log_context_token = _bind(fields)
+
+
+def _identifier(value: str | None) -> str | None:
+    """`value` if it looks like an identifier, "?" if it does not, None if absent."""
+    if not value:
+        return None
+    return value if IDENTIFIER.fullmatch(value) else "?"
 
 
 def _leave_request_context(_exc) -> None:

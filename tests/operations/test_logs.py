@@ -73,3 +73,11 @@ def _signed_post(app, path: str, params: dict):
     signature = RequestValidator(app.config["TWILIO_AUTH_TOKEN"]).compute_signature(
         app.config["PUBLIC_BASE_URL"] + path, params)
     return app.test_client().post(path, data=params, headers={"X-Twilio-Signature": signature})
+
+
+def test_a_junk_call_sid_is_not_copied_onto_every_line(app, twilio_post, log_lines):
+    twilio_post("/voice/status", call_params("CA1\n2026-01-01 INFO forged line" + "x" * 10_000), signature="forged")
+
+    [line] = log_lines("json")
+    assert line["call_sid"] == "?"
+    assert log_lines("text")[-1].endswith(" call_sid=?")
