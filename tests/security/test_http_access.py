@@ -1,7 +1,8 @@
 """Who may call every HTTP route: the app's url_map against a hand-written table of each endpoint's protection.
 
-Twilio's signatures on /voice/* are tested in depth in tests/web/test_voice_webhooks.py; here they only take
-their place in the matrix (no session, however privileged, opens a webhook)."""
+Twilio's signatures on /voice/* are tested in depth in tests/web/test_voice_webhooks.py (which also checks that
+every voice route is behind the signature gate); here they take their place in the matrix: no session, however
+privileged, opens a webhook."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from crm_core.users import issue_api_token
 from .conftest import ROLES
 
 # Who may use each endpoint. public: anyone; twilio: signed webhooks only; user: anyone signed in;
+# scrape: Prometheus on this host, or with METRICS_TOKEN (test clients are local);
 # agent_only: agents and nobody else; supervisor: supervisors and admins; admin: admins only.
 # page: a signed-out visitor is sent to the login; json: a signed-out caller gets 401.
 PROTECTION = {
@@ -22,6 +24,7 @@ PROTECTION = {
     "console.login": ("public", "page"),
     "console.static": ("public", "page"),
     "console.hold_music": ("public", "page"),  # Twilio fetches it like any media, without a session
+    "metrics.metrics": ("scrape", "json"),
     "console.index": ("user", "page"),
     "console.desk": ("user", "page"),
     "console.logout": ("user", "page"),
@@ -69,15 +72,15 @@ PROTECTION = {
     "api.show_profile": ("supervisor", "json"),
     "api.assign_profile": ("supervisor", "json"),
     "api.save_profile_route": ("admin", "json"),
-    **{f"voice.{name}": ("twilio", "page") for name in (
-        "incoming", "fallback", "status", "ivr_start", "ivr_input", "queue_wait", "queue_left", "connect_agent",
-        "agent_leg_done", "outbound_answered", "hold_call", "resume_call", "transfer_call", "dialed_answered",
-        "dialer_answered", "dialer_wait", "dialer_left", "dialer_status", "dialer_opt_out")},
 }
+
+# Every webhook of Twilio's (the voice blueprint) is signed: nothing else may live there.
+BLUEPRINT_PROTECTION = {"voice": ("twilio", "page")}
 
 # Who passes each protection.
 ALLOWED = {
     "public": {None, *ROLES},
+    "scrape": {None, *ROLES},
     "twilio": set(),
     "user": set(ROLES),
     "agent_only": {"agent"},
@@ -89,6 +92,12 @@ WHEN_LET_THROUGH = {"console.logout": "sent to login"}
 # Values for path parameters: ids that exist nowhere (an allowed caller then gets 404, a refused one 403).
 PATH_VALUES = {"int": "999999", "default": "nothing", "path": "console.css"}
 PARAMETER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+
+
+def protection_of(endpoint: str) -> tuple[str, str]:
+    """(protection, kind) of an endpoint, from its blueprint or the table."""
+    blueprint = endpoint.partition(".")[0]
+    return BLUEPRINT_PROTECTION.get(blueprint) or PROTECTION[endpoint]
 
 
 def requests_of(app):
@@ -107,7 +116,7 @@ def outcome(response) -> str:
 
 
 def expected(endpoint: str, role: str | None) -> str:
-    protection, kind = PROTECTION[endpoint]
+    protection, kind = protection_of(endpoint)
     if role in ALLOWED[protection]:
         return WHEN_LET_THROUGH.get(endpoint, "let through")
     if protection == "twilio" or role is not None:
@@ -116,7 +125,8 @@ def expected(endpoint: str, role: str | None) -> str:
 
 
 def test_every_route_has_its_protection_written_down(app):
-    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
+                 if rule.endpoint.partition(".")[0] not in BLUEPRINT_PROTECTION}
     assert endpoints - PROTECTION.keys() == set(), "classify the new endpoints in PROTECTION"
     assert PROTECTION.keys() - endpoints == set(), "remove endpoints that no longer exist from PROTECTION"
 
@@ -125,11 +135,11 @@ def test_every_route_has_its_protection_written_down(app):
 def test_each_role_reaches_exactly_the_routes_meant_for_it(app, client_as, role):
     wrong = []
     for endpoint, method, url in requests_of(app):
-        if PROTECTION[endpoint][0] == "public" and method == "POST":
+        if protection_of(endpoint)[0] == "public" and method == "POST":
             continue  # the login form's answers are tested in test_login_throttle.py
         client, token = client_as(role)  # a fresh session each time: logging out must not end the others
         response = client.open(url, method=method, headers={
-            "X-CSRFToken": token, "Accept": "application/json" if PROTECTION[endpoint][1] == "json" else "text/html"})
+            "X-CSRFToken": token, "Accept": "application/json" if protection_of(endpoint)[1] == "json" else "text/html"})
         response.close()
         if outcome(response) != expected(endpoint, role):
             wrong.append(f"{method} {url} ({endpoint}): {outcome(response)} ({response.status_code}), "
@@ -151,3 +161,8 @@ def test_an_api_token_carries_exactly_its_owners_role(app, client, role_users, d
             wrong.append(f"{method} {url}: {outcome(response)} ({response.status_code}), expected "
                          f"{expected(endpoint, role)}")
     assert wrong == []
+
+
+def test_metrics_are_refused_to_a_remote_scraper_without_the_token(client):
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.5"
+    assert client.get("/metrics").status_code == 403
