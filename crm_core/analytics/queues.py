@@ -6,18 +6,30 @@ Where the numbers come from: a call was offered to a queue when it is an inbound
 when the caller leaves the queue (the `queue_left` event's QueueTime), summed over its stints in the queue
 (an agent whose phone did not answer sends the caller back). It was answered when it left the queue to an
 agent (QueueResult bridged or redirected) and abandoned when the caller hung up while waiting (`hangup`).
-Calls are counted in the period, and in the interval, in which they started.
+Calls are counted in the period, and in the interval, in which they started; intervals are aligned on the
+clock of the report's time zone.
+
+The figures are counts, sums and a maximum, so a period's are those of its 15-minute intervals combined: the
+roll-up (crm_core.analytics.rollup) keeps them per interval with each wait to the second, which makes any
+target and short-abandon threshold exact, and the raw calls answer for the intervals it does not hold.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections import defaultdict
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..models import Interaction, InteractionEvent
+from ..errors import ValidationError
+from ..models import Interaction, InteractionEvent, QueueIntervalFigures, QueueWaitCounts
 from . import formulas
+from .coverage import ROLLUP_SECONDS, Coverage, coverage
 from .filters import ReportFilter, interval_seconds
-from .sql import count_where, from_epoch, interval_start, sum_where
+from .sql import count_where, interval_start, sum_where
 
 DEFAULT_TARGET_SECONDS = 20
 DEFAULT_SHORT_ABANDON_SECONDS = 5
@@ -26,34 +38,59 @@ DEQUEUED_RESULTS = ("bridged", "bridging-in-process", "redirected", "redirected-
 HUNG_UP_RESULT = "hangup"
 # How a queued call ended: unknown (still waiting, or the report never reached us), answered, abandoned.
 FATE_UNKNOWN, FATE_ANSWERED, FATE_ABANDONED = 0, 1, 2
+# The additive figures of a queue over a period or an interval (longest_wait_seconds combines by max).
+COUNTS = ("offered", "answered", "abandoned", "short_abandoned", "answered_within_target", "answered_wait_seconds")
 
 
 def queue_report(session: Session, report: ReportFilter, *, interval_minutes: int | None = None,
                  target_seconds: int = DEFAULT_TARGET_SECONDS,
-                 short_abandon_seconds: int = DEFAULT_SHORT_ABANDON_SECONDS) -> list[dict]:
+                 short_abandon_seconds: int = DEFAULT_SHORT_ABANDON_SECONDS, time_zone: str = "UTC") -> list[dict]:
     """One row per queue (and interval, when `interval_minutes` is 15, 30 or 60), in order.
 
     Answered within the target: a wait of at most `target_seconds`. Short abandon: a caller who hung up
-    after less than `short_abandon_seconds` in the queue."""
-    calls = queued_calls(report)
-    keys = [calls.c.queue]
-    if interval_minutes is not None:
-        keys.append(interval_start(calls.c.started_at, interval_seconds(interval_minutes)).label("interval"))
-    answered, abandoned = calls.c.fate == FATE_ANSWERED, calls.c.fate == FATE_ABANDONED
-    wait = calls.c.wait_seconds
-    rows = session.execute(
-        sa.select(
-            *keys,
-            sa.func.count().label("offered"),
-            count_where(answered).label("answered"),
-            count_where(abandoned).label("abandoned"),
-            count_where(sa.and_(abandoned, wait < short_abandon_seconds)).label("short_abandoned"),
-            count_where(sa.and_(answered, wait <= target_seconds)).label("answered_within_target"),
-            sum_where(answered, wait).label("answered_wait_seconds"),
-            sa.func.max(wait).label("longest_wait_seconds"),
-        ).group_by(*keys).order_by(*keys)
-    ).mappings()
-    return [_queue_row(row, interval_minutes is not None) for row in rows]
+    after less than `short_abandon_seconds` in the queue. Intervals begin on the hour of `time_zone`."""
+    width = interval_seconds(interval_minutes) if interval_minutes is not None else None
+    zone = report_zone(time_zone)
+    figures = queue_figures(session, report, by_interval=width is not None, target_seconds=target_seconds,
+                            short_abandon_seconds=short_abandon_seconds)
+    if width is not None:
+        buckets: dict = defaultdict(_no_figures)
+        starts: dict[int, datetime] = {}
+        for (queue, interval), values in figures.items():
+            if interval not in starts:
+                starts[interval] = _interval_start_in(zone, interval, width)
+            _add(buckets[(queue, starts[interval])], values)
+        figures = buckets
+    return [_queue_row(queue, interval, values) for (queue, interval), values in sorted(figures.items())]
+
+
+def report_zone(name: str) -> ZoneInfo:
+    """The time zone whose days and hours a report follows, by its IANA name."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError("time_zone", f"unknown time zone {name!r} (a name such as Europe/Moscow)") from None
+
+
+def queue_figures(session: Session, report: ReportFilter, *, by_interval: bool, target_seconds: int,
+                  short_abandon_seconds: int) -> dict:
+    """{(queue, 15-minute interval epoch or None): figures} over the period, from the roll-up where it holds the
+    interval and from the raw calls elsewhere. One agent's figures always come from the raw calls: the roll-up
+    keeps queues, not who answered."""
+    if report.agent_id is None:
+        cover = coverage(session, report.start, report.end)
+    else:
+        cover = Coverage(rolled=[], raw=[(report.start, report.end)])
+    totals: dict = defaultdict(_no_figures)
+    if cover.rolled:
+        for key, values in _rolled_figures(session, report, cover, by_interval, target_seconds,
+                                           short_abandon_seconds).items():
+            _add(totals[key], values)
+    for start, end in cover.raw:
+        part = dataclasses.replace(report, start=start, end=end)
+        for key, values in _raw_figures(session, part, by_interval, target_seconds, short_abandon_seconds).items():
+            _add(totals[key], values)
+    return totals
 
 
 def queued_calls(report: ReportFilter) -> sa.CTE:
@@ -81,21 +118,108 @@ def queued_calls(report: ReportFilter) -> sa.CTE:
         .where(*conditions).cte("queued_calls").prefix_with("MATERIALIZED")
 
 
-def _queue_row(row, by_interval: bool) -> dict:
-    offered, answered, abandoned, short = row["offered"], row["answered"], row["abandoned"], row["short_abandoned"]
+def queued_calls_by_wait(session: Session, report: ReportFilter) -> dict:
+    """{(queue, 15-minute interval epoch, fate, wait seconds or None): calls}: every call of the period, counted
+    by what the roll-up needs to know of it."""
+    calls = queued_calls(report)
+    keys = [calls.c.queue, interval_start(calls.c.started_at, ROLLUP_SECONDS).label("interval"),
+            calls.c.fate, calls.c.wait_seconds]
+    rows = session.execute(sa.select(*keys, sa.func.count()).group_by(*keys))
+    return {(queue, interval, fate, wait): n for queue, interval, fate, wait, n in rows}
+
+
+def _raw_figures(session: Session, report: ReportFilter, by_interval: bool, target_seconds: int,
+                 short_abandon_seconds: int) -> dict:
+    calls = queued_calls(report)
+    keys = [calls.c.queue]
+    if by_interval:
+        keys.append(interval_start(calls.c.started_at, ROLLUP_SECONDS).label("interval"))
+    answered, abandoned = calls.c.fate == FATE_ANSWERED, calls.c.fate == FATE_ABANDONED
+    wait = calls.c.wait_seconds
+    rows = session.execute(
+        sa.select(
+            *keys,
+            sa.func.count().label("offered"),
+            count_where(answered).label("answered"),
+            count_where(abandoned).label("abandoned"),
+            count_where(sa.and_(abandoned, wait < short_abandon_seconds)).label("short_abandoned"),
+            count_where(sa.and_(answered, wait <= target_seconds)).label("answered_within_target"),
+            sum_where(answered, wait).label("answered_wait_seconds"),
+            sa.func.max(wait).label("longest_wait_seconds"),
+        ).group_by(*keys)
+    ).mappings()
+    return {(row["queue"], row["interval"] if by_interval else None): row for row in rows}
+
+
+def _rolled_figures(session: Session, report: ReportFilter, cover: Coverage, by_interval: bool,
+                    target_seconds: int, short_abandon_seconds: int) -> dict:
+    rolled, waits = QueueIntervalFigures, QueueWaitCounts
+    figures: dict = defaultdict(_no_figures)
+    keys = [rolled.queue, *([rolled.interval_start] if by_interval else [])]
+    query = sa.select(
+        *keys, sa.func.sum(rolled.offered).label("offered"), sa.func.sum(rolled.answered).label("answered"),
+        sa.func.sum(rolled.abandoned).label("abandoned"),
+        sa.func.sum(rolled.answered_wait_seconds).label("answered_wait_seconds"),
+        sa.func.max(rolled.longest_wait_seconds).label("longest_wait_seconds"),
+    ).where(cover.rolled_condition(rolled.interval_start)).group_by(*keys)
+    if report.queue is not None:
+        query = query.where(rolled.queue == report.queue)
+    for row in session.execute(query).mappings():
+        _add(figures[_rolled_key(row, by_interval)], row)
+    # Only the waits that can meet a threshold are read: the histogram's long tail never can.
+    keys = [waits.queue, *([waits.interval_start] if by_interval else [])]
+    query = sa.select(
+        *keys, sum_where(waits.wait_seconds < short_abandon_seconds, waits.abandoned).label("short_abandoned"),
+        sum_where(waits.wait_seconds <= target_seconds, waits.answered).label("answered_within_target"),
+    ).where(cover.rolled_condition(waits.interval_start),
+            waits.wait_seconds <= max(target_seconds, short_abandon_seconds)).group_by(*keys)
+    if report.queue is not None:
+        query = query.where(waits.queue == report.queue)
+    for row in session.execute(query).mappings():
+        _add(figures[_rolled_key(row, by_interval)], row)
+    return figures
+
+
+def _rolled_key(row, by_interval: bool) -> tuple:
+    return row["queue"], int(row["interval_start"].timestamp()) if by_interval else None
+
+
+def _interval_start_in(zone: ZoneInfo, epoch: int, width: int) -> datetime:
+    """The start (aware UTC) of the `width`-second interval of `zone`'s clock that holds the 15-minute
+    interval starting at `epoch` (whole in it: zones are quarter hours apart from UTC)."""
+    local = datetime.fromtimestamp(epoch, zone)
+    minutes = (local.hour * 60 + local.minute) // (width // 60) * (width // 60)
+    return local.replace(hour=minutes // 60, minute=minutes % 60, second=0, microsecond=0).astimezone(timezone.utc)
+
+
+def _no_figures() -> dict:
+    return dict.fromkeys(COUNTS, 0) | {"longest_wait_seconds": None}
+
+
+def _add(total: dict, figures) -> None:
+    for name in COUNTS:
+        if name in figures:
+            total[name] += int(figures[name] or 0)
+    longest = figures.get("longest_wait_seconds")
+    if longest is not None:
+        total["longest_wait_seconds"] = max(int(longest), total["longest_wait_seconds"] or 0)
+
+
+def _queue_row(queue: str, interval: datetime | None, figures: dict) -> dict:
+    offered, answered, abandoned, short = (figures[name] for name in
+                                           ("offered", "answered", "abandoned", "short_abandoned"))
     # A call whose fate is unknown (still waiting, or its queue report never came) is neither a success nor a
     # failure yet: the rates are over settled calls, so one caller waiting two seconds does not sink a live
     # wallboard's service level. Longest waits are the router's to show.
     settled = answered + abandoned
-    result = {"queue": row["queue"]}
-    if by_interval:
-        result["interval_start"] = from_epoch(row["interval"])
+    result = {"queue": queue}
+    if interval is not None:
+        result["interval_start"] = interval
     return result | {
         "offered": offered, "answered": answered, "abandoned": abandoned, "short_abandoned": short,
-        "answered_within_target": row["answered_within_target"],
-        "service_level": formulas.service_level(row["answered_within_target"], settled, short),
+        "answered_within_target": figures["answered_within_target"],
+        "service_level": formulas.service_level(figures["answered_within_target"], settled, short),
         "abandon_rate": formulas.abandon_rate(abandoned, short, settled),
-        # PostgreSQL sums bigints to numeric: hand the pages plain numbers.
-        "asa_seconds": formulas.average_speed_of_answer(float(row["answered_wait_seconds"]), answered),
-        "longest_wait_seconds": None if row["longest_wait_seconds"] is None else int(row["longest_wait_seconds"]),
+        "asa_seconds": formulas.average_speed_of_answer(float(figures["answered_wait_seconds"]), answered),
+        "longest_wait_seconds": figures["longest_wait_seconds"],
     }

@@ -21,12 +21,14 @@ def measured_aht(session: Session, report: ReportFilter, *, now: datetime | None
 
 def staffing_plan(session: Session, report: ReportFilter, *, aht_seconds: float, interval_minutes: int = 30,
                   target_seconds: int = 20, target_service_level: float = 0.8,
-                  max_occupancy: float = erlang.DEFAULT_MAX_OCCUPANCY) -> list[dict]:
+                  max_occupancy: float = erlang.DEFAULT_MAX_OCCUPANCY, time_zone: str = "UTC") -> list[dict]:
     """For each queue and interval of the period that had calls: the calls offered and the agents Erlang C
-    says that volume needs at `aht_seconds` (pass `measured_aht(...)` to plan from the period's own AHT)."""
+    says that volume needs at `aht_seconds` (pass `measured_aht(...)` to plan from the period's own AHT);
+    intervals begin on the hour of `time_zone`."""
     width = interval_seconds(interval_minutes)
     rows = []
-    for row in queue_report(session, report, interval_minutes=interval_minutes, target_seconds=target_seconds):
+    for row in queue_report(session, report, interval_minutes=interval_minutes, target_seconds=target_seconds,
+                            time_zone=time_zone):
         plan = erlang.agents_needed(row["offered"], aht_seconds, interval_seconds=width,
                                     target_seconds=target_seconds, target_service_level=target_service_level,
                                     max_occupancy=max_occupancy)
