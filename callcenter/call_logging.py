@@ -74,6 +74,9 @@ class CallContextFilter(logging.Filter):
         return True
 
 
+CALL_CONTEXT = CallContextFilter()
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: timestamp (UTC), level, logger, message, the context fields, the traceback."""
 
@@ -102,8 +105,12 @@ def chosen_log_format(given: str | None = None) -> str:
 
 def log_handler(log_format: str, stream=None) -> logging.Handler:
     """A stream handler writing `log_format` lines (text or json) with the call context."""
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.addFilter(CallContextFilter())
+    return in_platform_format(logging.StreamHandler(stream or sys.stderr), log_format)
+
+
+def in_platform_format(handler: logging.Handler, log_format: str) -> logging.Handler:
+    """Make `handler` write `log_format` lines with the call context (also for handlers a server set up)."""
+    handler.addFilter(CALL_CONTEXT)
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
     return handler
 

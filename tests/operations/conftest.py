@@ -7,9 +7,13 @@ import json
 import logging
 
 import pytest
+import redis
 from prometheus_client.parser import text_string_to_metric_families
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from callcenter.call_logging import log_handler
+from tests.conftest import free_port
 from tests.dialing.conftest import make_dialing_campaign  # noqa: F401  (a fixture shared with the dialing tests)
 
 
@@ -33,6 +37,15 @@ def log_lines():
     for handler in handlers:
         root.removeHandler(handler)
     root.setLevel(level)
+
+
+@pytest.fixture
+def app_without_redis(make_app):
+    """The app with its Redis down (nothing listens at its address; the client fails at once, without retries)."""
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    app = make_app(REDIS_URL=url)
+    app.extensions["redis"] = redis.Redis.from_url(url, retry=Retry(NoBackoff(), 0), socket_connect_timeout=2)
+    return app
 
 
 @pytest.fixture

@@ -6,15 +6,13 @@ from rq import Queue, SimpleWorker
 
 from callcenter.call_logging import LoggedJob
 from dialer.jobs import enqueue_attempt
-from tests.conftest import call_params, free_port
+from tests.conftest import call_params
 
 CALL_SID = "CA" + "0f" * 16
-UNREACHABLE_REDIS = "redis://127.0.0.1:{port}/0"
 
 
-def test_every_line_logged_while_a_webhook_fails_names_its_call(make_app, parse_twiml, log_lines):
-    app = make_app(REDIS_URL=UNREACHABLE_REDIS.format(port=free_port()))
-    response = _signed_post(app, "/voice/queue/wait", call_params(CALL_SID, CallStatus="in-progress"))
+def test_every_line_logged_while_a_webhook_fails_names_its_call(app_without_redis, parse_twiml, log_lines):
+    response = _signed_post(app_without_redis, "/voice/queue/wait", call_params(CALL_SID, CallStatus="in-progress"))
 
     parse_twiml(response)  # the caller still hears safe TwiML
     lines = log_lines("json")
@@ -41,10 +39,9 @@ def test_text_lines_end_with_the_call(app, twilio_post, log_lines):
     assert line.endswith(f" call_sid={CALL_SID}")
 
 
-def test_a_request_after_a_call_has_its_own_request_id_and_not_the_calls_sid(make_app, log_lines):
-    app = make_app(REDIS_URL=UNREACHABLE_REDIS.format(port=free_port()))
-    client = app.test_client()
-    _signed_post(app, "/voice/queue/wait", call_params(CALL_SID))
+def test_a_request_after_a_call_has_its_own_request_id_and_not_the_calls_sid(app_without_redis, log_lines):
+    client = app_without_redis.test_client()
+    _signed_post(app_without_redis, "/voice/queue/wait", call_params(CALL_SID))
     first = len(log_lines("json"))
 
     assert client.get("/healthz", headers={"X-Request-Id": "lb-7f3a"}).status_code == 503

@@ -3,9 +3,14 @@ and abandon rate, in Prometheus's text format, for a local scraper or one holdin
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
+from prometheus_client.parser import text_string_to_metric_families
 from rq import Queue
 
 from agent_console.routing import QueuedCall, Router
@@ -16,6 +21,7 @@ from tests.conftest import call_params
 from tests.operations.conftest import sample
 
 HISTOGRAM = "callcenter_webhook_duration_seconds"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_signed_webhooks_are_counted_in_the_latency_histogram_by_endpoint_and_status(scrape, twilio_post):
@@ -102,3 +108,15 @@ def test_a_remote_scraper_needs_the_token(app, client):
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}, **remote).status_code == 401
     answer = client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"}, **remote)
     assert answer.status_code == 200 and b"callcenter_agents" in answer.data
+
+
+def test_a_scrape_counts_the_webhooks_of_every_web_worker(database_url, redis_url, tmp_path):
+    env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(tmp_path), DATABASE_URL=database_url, REDIS_URL=redis_url,
+               SECRET_KEY="test", PYTHONPATH=str(PROJECT_ROOT))
+    text = subprocess.run([sys.executable, "-m", "tests.operations.web_workers", "2", "3"], env=env, cwd=PROJECT_ROOT,
+                          check=True, capture_output=True, text=True, timeout=120).stdout
+
+    families = {family.name: family for family in text_string_to_metric_families(text)}
+    [count] = [s.value for s in families[HISTOGRAM].samples
+               if s.name == f"{HISTOGRAM}_count" and s.labels == {"endpoint": "voice.status", "status": "403"}]
+    assert count == 5
