@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import ROLES
+from .conftest import ROLES, csrf_token_of
 
 
 def policy(response) -> dict[str, str]:
@@ -51,3 +51,18 @@ def test_https_deployments_tell_browsers_to_stay_on_https(make_app):
 
 def test_plain_http_deployments_send_no_hsts(client):
     assert "Strict-Transport-Security" not in client.get("/login").headers
+
+
+@pytest.mark.parametrize("base_url, secure", [("http://127.0.0.1:5000", False), ("https://cc.example.com", True)])
+def test_the_session_cookie_is_out_of_scripts_reach_and_secure_behind_https(make_app, make_user, db_session,
+                                                                            base_url, secure):
+    make_user("agent", username="olga")
+    db_session.commit()
+    client = make_app(PUBLIC_BASE_URL=base_url).test_client()
+    token = csrf_token_of(client)
+    response = client.post("/login", data={"username": "olga", "password": "correct horse battery",
+                                           "csrf_token": token})
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert ("Secure" in cookie) == secure

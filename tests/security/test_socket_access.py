@@ -10,6 +10,7 @@ import time
 import pytest
 
 from agent_console.routing import Router
+from crm_core.users import create_user
 from callcenter.console.events import DeskNamespace
 from callcenter.console.floor_events import FloorNamespace
 from callcenter.extensions import socketio
@@ -122,3 +123,32 @@ def test_supervisors_hear_every_agent_and_agents_hear_only_themselves(two_agents
     assert [s["state"] for s in received(desk_a, "agent_state")] == ["break"]
     assert desk_b.get_received("/desk") == []
     assert [(s["agent_id"], s["state"]) for s in received(floor, "agent_state", "/floor")] == [(a.id, "break")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("origin, connects", [(None, True), ("https://evil.example", False)],
+                         ids=["the platform's own page", "another site"])
+def test_only_the_platforms_own_pages_open_a_signed_in_socket(live_platform, committed_session, caplog, origin,
+                                                             connects):
+    """A page of another site cannot ride an agent's session cookie into the desk (cross-site WebSocket hijacking)."""
+    import socketio as socketio_client
+
+    agent = create_user(committed_session, username="olga", full_name="Ольга", role="agent",
+                        password="correct horse battery")
+    committed_session.commit()
+    app = live_platform.app
+    cookie = app.session_interface.get_signing_serializer(app).dumps({"_user_id": str(agent.id), "_fresh": True})
+    client = socketio_client.Client(reconnection=False)
+    headers = {"Cookie": f"{app.config['SESSION_COOKIE_NAME']}={cookie}",
+               "Origin": origin or live_platform.app.config["PUBLIC_BASE_URL"]}
+    try:
+        # Long-polling: the client sends exactly this Origin (its websocket handshake would add one of its own).
+        client.connect(live_platform.url, namespaces=["/desk"], transports=["polling"], headers=headers,
+                       wait_timeout=10)
+        connected = client.connected
+    except socketio_client.exceptions.ConnectionError:
+        connected = False
+    finally:
+        client.disconnect()
+    assert connected == connects
+    assert ("https://evil.example is not an accepted origin" in caplog.text) == (not connects)
