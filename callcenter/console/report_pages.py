@@ -115,7 +115,7 @@ CAMPAIGN_RATES = (
 def _queue_rows(session: Session, query: ReportQuery, interval_minutes: int | None) -> list[dict]:
     return analytics.queue_report(session, query.report, interval_minutes=interval_minutes,
                                   target_seconds=query.target_seconds,
-                                  short_abandon_seconds=query.short_abandon_seconds)
+                                  short_abandon_seconds=query.short_abandon_seconds, time_zone=query.time_zone)
 
 
 def _with_measured_aht(session: Session, query: ReportQuery) -> ReportQuery:
@@ -146,7 +146,7 @@ def _staffing_rows(session: Session, query: ReportQuery) -> list[dict]:
     return analytics.staffing_plan(
         session, query.report, aht_seconds=query.aht_seconds, interval_minutes=query.interval_minutes,
         target_seconds=query.target_seconds, target_service_level=query.service_level,
-        max_occupancy=query.max_occupancy)
+        max_occupancy=query.max_occupancy, time_zone=query.time_zone)
 
 
 def _forecast_rows(session: Session, query: ReportQuery) -> list[dict]:

@@ -68,6 +68,14 @@ def test_intervals_read_in_the_chosen_time_zone(supervisor_client, floor):
     assert [row[1] for row in table(html, "intervals")] == ["2026-06-01 11:00", "2026-06-01 12:00"]
 
 
+def test_hours_of_a_half_hour_time_zone_begin_on_its_own_clock(supervisor_client, floor):
+    """Kolkata is UTC+05:30: its 14:00-15:00 is 08:30-09:30 UTC (call8 at 08:59 and four calls after 09:00)."""
+    html = supervisor_client.get("/supervisor/reports/queues", query_string=MONDAY | {
+        "time_zone": "Asia/Kolkata", "queue": "support", "interval": "60"}).get_data(as_text=True)
+    assert [(row[1], row[2]) for row in table(html, "intervals")] == [("2026-06-01 14:00", "5"),
+                                                                     ("2026-06-01 15:00", "2")]
+
+
 def test_queue_csv_has_the_page_columns_and_raw_figures(supervisor_client, floor):
     response = supervisor_client.get("/supervisor/reports/queues", query_string=MONDAY | {
         "queue": "support", "interval": "30", "format": "csv", "table": "intervals"})
