@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -33,6 +34,14 @@ def verify_password(password: str, stored: str) -> bool:
         return False
     candidate = hashlib.scrypt(password.encode(), salt=salt.encode(), dklen=32, **_SCRYPT).hex()
     return hmac.compare_digest(candidate, digest)
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this username and password, or None. An unknown username costs the same hashing
+    as a known one, so the time of the answer does not tell which usernames exist."""
+    user = session.scalar(sa.select(User).where(User.username == username))
+    matches = verify_password(password, user.password_hash if user is not None else _unknown_user_hash())
+    return user if user is not None and user.is_active and matches else None
 
 
 def create_user(
@@ -78,6 +87,12 @@ def user_for_token(session: Session, token: str) -> User | None:
         return None
     row.last_used_at = utcnow()
     return row.user
+
+
+@cache
+def _unknown_user_hash() -> str:
+    """A hash no password matches, to check against when the username is unknown."""
+    return hash_password(secrets.token_hex(16))
 
 
 def _digest(token: str) -> str:

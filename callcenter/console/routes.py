@@ -5,14 +5,12 @@ from __future__ import annotations
 import logging
 import math
 
-import sqlalchemy as sa
 from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crm_core.errors import InvalidPhoneNumber, ValidationError
-from crm_core.models import User
 from crm_core.phones import normalize_phone
-from crm_core.users import verify_password
+from crm_core.users import authenticate
 from crm_core.wrapup import active_dispositions
 
 from agent_console.desk import agent_identity
@@ -49,8 +47,8 @@ def login():
     lockout = throttle.lockout(username, address)
     if lockout is not None:
         return _locked_out(lockout)
-    user = get_session().scalar(sa.select(User).where(User.username == username))
-    if user is not None and user.is_active and verify_password(request.form.get("password", ""), user.password_hash):
+    user = authenticate(get_session(), username, request.form.get("password", ""))
+    if user is not None:
         throttle.record_success(username)
         console_user = ConsoleUser(user)
         login_user(console_user)

@@ -1,4 +1,5 @@
-"""Guessing passwords: failed logins for one username, or from one address, lock further attempts out."""
+"""Guessing passwords: failed logins for one username, or from one address, lock further attempts out; and
+the login's answer does not tell which usernames exist."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import logging
 import time
 
 import pytest
+
+from crm_core.users import authenticate
 
 from .conftest import csrf_token_of
 
@@ -104,3 +107,25 @@ def test_a_lockout_is_logged_without_the_password(log_in, olga, caplog):
     assert len(lockouts) == 1
     assert "olga" in lockouts[0].getMessage() and "192.0.2.10" in lockouts[0].getMessage()
     assert not any("Secret-guess" in r.getMessage() for r in caplog.records)
+
+
+def test_only_an_active_user_with_the_right_password_is_authenticated(db_session, olga, make_user):
+    gone = make_user("agent", username="gone")
+    gone.is_active = False
+    db_session.flush()
+    assert authenticate(db_session, "olga", PASSWORD) is olga
+    assert authenticate(db_session, "olga", "wrong password") is None
+    assert authenticate(db_session, "gone", PASSWORD) is None
+    assert authenticate(db_session, "nobody", PASSWORD) is None
+
+
+def test_an_unknown_username_takes_as_long_to_refuse_as_a_known_one(db_session, olga):
+    def fastest(username: str) -> float:
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            authenticate(db_session, username, "wrong password")
+            times.append(time.perf_counter() - started)
+        return min(times)  # the least disturbed by a busy machine
+
+    assert fastest("nobody") > 0.3 * fastest("olga")
