@@ -4,8 +4,9 @@ arrive late, twice or out of order."""
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -14,10 +15,17 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from .db import utcnow
 from .models import Customer, Interaction, InteractionEvent, PhoneNumber
 from .phones import normalize_phone
-from .errors import InvalidPhoneNumber
+from .errors import InvalidPhoneNumber, ValidationError
 
 TERMINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 PROGRESS_ORDER = {"queued": 0, "initiated": 1, "ringing": 2, "in-progress": 3, "answered": 3}
+CALL_STATUSES = TERMINAL_STATUSES | set(PROGRESS_ORDER)
+# What answering-machine detection reports (Twilio's AnsweredBy values).
+ANSWERED_BY = frozenset({"human", "machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other",
+                         "fax", "unknown"})
+CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
+MAX_CALLER_ID = Interaction.__table__.c.from_number.type.length
+MAX_COUNTER = 2 ** 31 - 1  # sequence numbers and durations are 32-bit integer columns
 
 
 @dataclass(frozen=True)
@@ -47,11 +55,13 @@ def open_call(
     (a retried webhook, or a concurrent request of the same call), return that one instead.
 
     This is the hot path of every inbound call: a new call costs one INSERT that also looks up the caller.
-    Later webhooks of a call should use `call_record`, which reads first.
+    Later webhooks of a call should use `call_record`, which reads first. Refuses (ValidationError) a SID that
+    is not a provider call SID: a malformed webhook must not open a call.
     """
     values = dict(
-        call_sid=call_sid, channel="voice", direction=direction, status=status, status_sequence=-1,
-        from_number=from_number, to_number=to_number, started_at=utcnow(), context=context or {}, ivr_path=[],
+        call_sid=checked_call_sid(call_sid), channel="voice", direction=direction, status=status,
+        status_sequence=-1, from_number=_caller_id(from_number), to_number=_caller_id(to_number), started_at=utcnow(),
+        context=context or {}, ivr_path=[],
     )
     party = _e164_or_none(from_number if direction == "inbound" else to_number, default_region)
     created = session.execute(_new_call_statement(session.get_bind().dialect.name), values | {"party": party}).first()
@@ -83,6 +93,24 @@ def _new_call_statement(dialect: str):
     )
 
 
+def checked_call_sid(call_sid) -> str:
+    """The call SID as the provider writes it (CA and 32 hex digits), or a ValidationError naming CallSid."""
+    if not isinstance(call_sid, str) or not CALL_SID.fullmatch(call_sid):
+        shown = call_sid[:40] if isinstance(call_sid, str) else call_sid
+        raise ValidationError("CallSid", f"not a call SID (CA and 32 hex digits): {shown!r}")
+    return call_sid
+
+
+def _caller_id(number: str | None) -> str | None:
+    """A party's caller ID kept as the provider gave it (a number, "anonymous", a client or SIP name) when it is
+    printable and fits; otherwise its E.164 form if it is a valid number, else nothing."""
+    if number is None:
+        return None
+    if len(number) <= MAX_CALLER_ID and number.isprintable():
+        return number
+    return _e164_or_none(number, "ZZ")
+
+
 def call_record(session: Session, *, call_sid: str, **call) -> Interaction:
     """The interaction of a call already under way, opened now if its earlier webhooks never reached us."""
     existing = session.scalar(sa.select(Interaction).where(Interaction.call_sid == call_sid))
@@ -95,8 +123,11 @@ def apply_status(session: Session, update: StatusUpdate, *, default_region: str 
     """Merge a status callback into the call's interaction.
 
     Status only moves forward (by SequenceNumber, then by call progress) and never leaves a terminal
-    state; timestamps and durations are filled in whatever order the callbacks arrive.
+    state; timestamps and durations are filled in whatever order the callbacks arrive. A callback whose
+    values the provider never sends (an unknown status, a negative duration) is refused with a ValidationError
+    before anything is stored.
     """
+    update = _checked(update)
     interaction = call_record(
         session, call_sid=update.call_sid, from_number=from_number, to_number=to_number,
         direction=direction, default_region=default_region, status="initiated",
@@ -131,6 +162,23 @@ def apply_status(session: Session, update: StatusUpdate, *, default_region: str 
             interaction.status_sequence = update.sequence
     session.flush()
     return interaction
+
+
+def _checked(update: StatusUpdate) -> StatusUpdate:
+    """The update with a time zone on its timestamp (RFC 2822's -0000 means UTC), or a ValidationError."""
+    checked_call_sid(update.call_sid)
+    if update.status not in CALL_STATUSES:
+        raise ValidationError("CallStatus", f"not a call status: {update.status[:40]!r}")
+    if update.answered_by and update.answered_by not in ANSWERED_BY:
+        raise ValidationError("AnsweredBy", f"not an answering-machine detection result: {update.answered_by[:40]!r}")
+    for field, value in (("SequenceNumber", update.sequence), ("CallDuration", update.call_duration)):
+        if value is not None and not 0 <= value <= MAX_COUNTER:
+            raise ValidationError(field, f"out of range: {value}")
+    timestamp = update.timestamp
+    if timestamp is not None and timestamp.tzinfo is None:
+        timestamp = timestamp.replace(tzinfo=timezone.utc)
+    return StatusUpdate(update.call_sid, update.status, update.sequence, timestamp, update.call_duration,
+                        update.answered_by or None)
 
 
 def _moves_forward(interaction: Interaction, update: StatusUpdate) -> bool:

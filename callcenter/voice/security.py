@@ -10,6 +10,8 @@ from flask import abort, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
 
+from crm_core.errors import ValidationError
+
 from ..db import get_session
 from .twiml import apology, twiml
 
@@ -37,9 +39,10 @@ def has_valid_signature() -> bool:
 
 
 def twilio_webhook(*, on_error: str = "enqueue"):
-    """Mark a view as a Twilio webhook: 403 unless signed; an exception is logged with the CallSid and
-    answered with safe TwiML: an apology then an agent queue ("enqueue"), an apology then goodbye
-    ("hangup"), or an empty response for callbacks that play nothing ("ignore")."""
+    """Mark a view as a Twilio webhook: 403 unless signed; an exception is logged with the CallSid (input the
+    domain refuses, as a warning naming the field) and answered with safe TwiML: an apology then an agent
+    queue ("enqueue"), an apology then goodbye ("hangup"), or an empty response for callbacks that play
+    nothing ("ignore")."""
 
     def decorate(view):
         @wraps(view)
@@ -50,15 +53,24 @@ def twilio_webhook(*, on_error: str = "enqueue"):
                 abort(403)
             try:
                 return view(*args, **kwargs)
+            except ValidationError as exc:
+                log.warning("voice webhook %s refused CallSid=%s: %s", request.path,
+                            request.values.get("CallSid", "?")[:40], exc)
+                return _safe_answer(on_error)
             except Exception:
                 call_sid = request.values.get("CallSid", "?")
                 log.exception("voice webhook %s failed CallSid=%s", request.path, call_sid)
-                get_session().rollback()
-                if on_error == "ignore":
-                    return twiml(VoiceResponse())
-                return twiml(apology(to_queue=on_error == "enqueue"))
+                return _safe_answer(on_error)
 
         wrapper.twilio_webhook = True
         return wrapper
 
     return decorate
+
+
+def _safe_answer(on_error: str):
+    """Undo what the failed request wrote and answer the TwiML `on_error` names."""
+    get_session().rollback()
+    if on_error == "ignore":
+        return twiml(VoiceResponse())
+    return twiml(apology(to_queue=on_error == "enqueue"))
