@@ -11,8 +11,16 @@ from pathlib import Path
 
 import redis
 from flask import Flask, current_app
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
+
+# Connecting is retried for about 3.5 s (waits of 0.2 s doubling up to 1 s, five times): a Redis restarted
+# meanwhile goes unnoticed, and while it stays down a request fails well within the 15 s Twilio waits for a
+# webhook. Commands are not re-sent (no retry_on_error): one that may have run before its connection broke never
+# runs twice.
+CONNECT_RETRY = Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=5)
 
 _embedded_lock = threading.Lock()
 _embedded_servers: dict[Path, "EmbeddedRedis"] = {}
@@ -33,7 +41,7 @@ def get_redis(app: Flask | None = None) -> redis.Redis:
     """A shared client (it pools connections) for the app's Redis."""
     app = app or current_app
     if app.extensions["redis"] is None:
-        app.extensions["redis"] = redis.Redis.from_url(redis_url(app), health_check_interval=30)
+        app.extensions["redis"] = redis.Redis.from_url(redis_url(app), health_check_interval=30, retry=CONNECT_RETRY)
     return app.extensions["redis"]
 
 

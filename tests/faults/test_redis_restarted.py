@@ -1,0 +1,213 @@
+"""Redis (a private server: the shared one is never touched) crashing, restarting and staying down under a
+running platform: callers keep hearing valid TwiML, a caller waiting in the queue meets an agent, dial jobs lost
+with Redis are enqueued again; no interaction lost or doubled, no lead dialed twice."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+import redis
+import sqlalchemy as sa
+from rq import Queue, SimpleWorker
+
+from agent_console.routing import Router
+from callcenter.voice.twiml import GOODBYE
+from crm_core import models
+from crm_core.db import utcnow
+from crm_core.users import create_user
+from dialer.engine import REENQUEUE_AFTER
+from dialer.jobs import pace_campaigns
+
+from .conftest import interactions_of, wait_until
+
+RU_CALLER = "+79161234567"
+TO_AN_AGENT = [{"press": "1"}, {"press": "0"}]  # Russian, then "0": an agent
+HOLD_PROMPT = "оставайтесь на линии"
+
+
+@pytest.fixture
+def live_platform(serve_platform, private_redis, database_url, tables_emptied_afterwards):
+    """The platform on the test database and a PRIVATE Redis (Socket.IO events stay in the process: the message
+    queue's own reconnection is python-socketio's)."""
+    return serve_platform(database_url, private_redis.url, SOCKETIO_MESSAGE_QUEUE="off")
+
+
+@pytest.fixture
+def private_redis_client(private_redis):
+    """A client of the private Redis."""
+    client = redis.Redis.from_url(private_redis.url)
+    yield client
+    client.close()
+
+
+OUTAGE_SECONDS = 1.0  # the hold prompt is fetched every 0.2 s: some fetches meet the outage
+
+
+def restart_in_background(server) -> threading.Thread:
+    """Crash the server (everything in it is lost, as without persistence) and start it again after a short
+    outage."""
+
+    def restart():
+        server.stop()
+        time.sleep(OUTAGE_SECONDS)
+        server.start()
+
+    thread = threading.Thread(target=restart)
+    thread.start()
+    return thread
+
+
+def heard(call: dict) -> list[str]:
+    return [e["text"] for e in call["transcript"] if e["event"] == "say"]
+
+
+def test_a_redis_crash_and_restart_goes_unnoticed_by_a_caller_waiting_for_an_agent(
+        live_platform, private_redis, private_redis_client, committed_session, console_client, engine):
+    agent = create_user(committed_session, username="redis_agent", full_name="Агент", role="agent",
+                        password="correct horse", languages=["ru"])
+    committed_session.commit()
+    sandbox = live_platform.sandbox
+    sandbox.add_device(f"client:agent-{agent.id}", auto_answer=True, answer_after=0.5, talk_for=2)
+    sid = sandbox.place_call(RU_CALLER, live_platform.number, TO_AN_AGENT, patience=600)
+    router = Router(private_redis_client)
+    wait_until(lambda: router.position(sid), 30, "the caller never reached the ACD")
+
+    restart_in_background(private_redis).join(30)
+    # Routing state died with Redis; the caller's next hold prompt puts the call back in the queue.
+    wait_until(lambda: router.position(sid), 30, "the waiting call did not return to the ACD after the restart")
+    desk = console_client(agent.id)
+    assert desk.call("set_state", {"state": "available"}, namespace="/desk", timeout=10)["ok"]
+    offer = desk.inbox.wait_for("offer", timeout=30)
+    assert offer["call"]["call_sid"] == sid
+    assert desk.call("accept", {"call_sid": sid}, namespace="/desk", timeout=10)["ok"]
+    call = sandbox.wait(sid, timeout=60)
+
+    assert any(e["event"] == "dial_end" and e["dial_call_status"] == "completed" for e in call["transcript"]), (
+        sandbox.format_transcript(call))  # talked with the agent
+    assert not any(e["event"] == "error" for e in call["transcript"]), sandbox.format_transcript(call)
+    assert not set(GOODBYE.values()) & set(heard(call))  # never told to call again later
+    assert sum(HOLD_PROMPT in text for text in heard(call)) >= 2  # held before and after the restart
+    [interaction] = interactions_of(engine, sid)
+    assert (interaction.status, interaction.agent_id) == ("completed", agent.id)
+
+
+def test_dial_jobs_lost_with_redis_are_enqueued_again_and_each_lead_is_dialed_once(
+        live_platform, private_redis, private_redis_client, committed_session, make_dialing_campaign, add_leads):
+    session, sandbox = committed_session, live_platform.sandbox
+    numbers = ["+79160000201", "+79160000202"]
+    campaign = make_dialing_campaign(session)
+    leads = add_leads(session, campaign, numbers)
+    session.commit()
+    for number in numbers:
+        sandbox.add_callee(number, "busy")
+    router = Router(private_redis_client)
+    for agent_id in (9101, 9102):  # two agents ready: the pacer launches two calls
+        router.sign_in(agent_id, name=f"Agent {agent_id}", skills=[], languages=[])
+        router.set_state(agent_id, "available")
+    app = live_platform.app
+    app.config.update(DIALER_QUEUE="dialer", DIALER_CALLS_PER_SECOND=10)
+    queue = Queue("dialer", connection=private_redis_client)
+
+    with app.app_context():
+        [launched] = _pace(now=utcnow())
+        assert len(launched.attempt_ids) == 2 and queue.count == 2
+
+        restart_in_background(private_redis).join(30)
+        assert queue.count == 0  # the jobs died with Redis; the attempts wait in the database
+        SimpleWorker([queue], connection=private_redis_client).work(burst=True)
+        assert sandbox.calls() == []
+
+        _pace(now=utcnow() + REENQUEUE_AFTER + timedelta(seconds=1))
+        assert queue.count == 2
+        SimpleWorker([queue], connection=private_redis_client).work(burst=True)
+        _pace(now=utcnow() + 2 * REENQUEUE_AFTER)  # a later round finds nothing left to enqueue
+        assert queue.count == 0
+
+    calls = [sandbox.wait(c["sid"], timeout=60) for c in sandbox.calls()]
+    assert Counter(c["to"] for c in calls) == Counter(numbers)
+    wait_until(lambda: _settled(session) == len(leads), 30, "the attempts were not settled")
+    attempts = session.scalars(sa.select(models.DialAttempt)).all()
+    assert sorted(a.e164 for a in attempts) == numbers
+    assert {a.call_sid for a in attempts} == {c["sid"] for c in calls}
+    for lead in leads:
+        assert session.get(models.LeadSchedule, lead.id).tries == 1
+    session.rollback()
+
+
+def _pace(now):
+    from callcenter.db import close_session
+
+    try:
+        return pace_campaigns(now)
+    finally:
+        close_session()
+
+
+def _settled(session) -> int:
+    try:
+        return session.scalar(sa.select(sa.func.count()).select_from(models.AttemptOutcome))
+    finally:
+        session.rollback()
+
+
+def test_while_redis_is_down_the_ivr_keeps_answering_and_each_call_is_recorded_once(
+        live_platform, private_redis, engine):
+    private_redis.stop()
+    call = live_platform.call_in(RU_CALLER, [{"press": "1"}, {"press": "1"}, {"hangup": True}])
+
+    fetches = [e for e in call["transcript"] if e["event"] == "fetch"]
+    assert len(fetches) >= 3 and {e["status_code"] for e in fetches} == {200}
+    assert not any(e["event"] == "error" for e in call["transcript"]), live_platform.sandbox.format_transcript(call)
+    assert any("нажмите 0" in text for text in heard(call))  # the main menu, in Russian as chosen
+    assert len(interactions_of(engine, call["sid"])) == 1
+
+
+NEEDS_ROUTES_FIX = ("callcenter/voice/routes.py and dialer_routes.py roll back the whole request when the ACD "
+                    "(Redis) fails: /voice/status loses the final status, /voice/queue/wait hangs up on the caller; "
+                    "see the fault suite's report")
+
+
+@pytest.mark.xfail(strict=True, reason=NEEDS_ROUTES_FIX)
+def test_a_call_ending_while_redis_is_down_is_recorded_completed(live_platform, private_redis, engine):
+    private_redis.stop()
+    call = live_platform.call_in(RU_CALLER, [{"hangup": True}])
+
+    [interaction] = interactions_of(engine, call["sid"])
+    assert interaction.status == "completed" and interaction.ended_at is not None
+
+
+@pytest.mark.xfail(strict=True, reason=NEEDS_ROUTES_FIX)
+def test_a_caller_waiting_while_redis_is_down_keeps_holding_and_meets_an_agent_once_it_is_back(
+        live_platform, private_redis, private_redis_client, committed_session, console_client, engine):
+    agent = create_user(committed_session, username="redis_down_agent", full_name="Агент", role="agent",
+                        password="correct horse", languages=["ru"])
+    committed_session.commit()
+    sandbox = live_platform.sandbox
+    sandbox.add_device(f"client:agent-{agent.id}", auto_answer=True, answer_after=0.5, talk_for=2)
+    private_redis.stop()
+    sid = sandbox.place_call(RU_CALLER, live_platform.number, TO_AN_AGENT, patience=600)
+    holding = wait_until(lambda: _held_or_ended(sandbox.call(sid)), 60, "the caller never reached the queue")
+    assert not holding["ended"], sandbox.format_transcript(holding)
+
+    private_redis.start()
+    router = Router(private_redis_client)
+    wait_until(lambda: router.position(sid), 30, "the waiting call did not reach the ACD once Redis was back")
+    desk = console_client(agent.id)
+    assert desk.call("set_state", {"state": "available"}, namespace="/desk", timeout=10)["ok"]
+    assert desk.inbox.wait_for("offer", timeout=30)["call"]["call_sid"] == sid
+    assert desk.call("accept", {"call_sid": sid}, namespace="/desk", timeout=10)["ok"]
+    call = sandbox.wait(sid, timeout=60)
+
+    assert not set(GOODBYE.values()) & set(heard(call))
+    [interaction] = interactions_of(engine, sid)
+    assert (interaction.status, interaction.agent_id) == ("completed", agent.id)
+
+
+def _held_or_ended(call: dict) -> dict | None:
+    """The call once it has heard two hold prompts while queued, or has ended."""
+    prompts = [e for e in call["transcript"] if e["event"] == "fetch" and "/voice/queue/wait" in e["url"]]
+    return call if call["ended"] or len(prompts) >= 2 else None
