@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+
+import agent_console
 
 from .conftest import ROLES, csrf_token_of
 
@@ -66,3 +71,17 @@ def test_the_session_cookie_is_out_of_scripts_reach_and_secure_behind_https(make
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert ("Secure" in cookie) == secure
+
+
+TEMPLATES = Path(agent_console.__file__).parent / "templates"
+# What the policy forbids in a page: inline script (other than inert JSON data), inline style, event attributes.
+INLINE = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>|<style\b|\sstyle=|\son[a-z]+=",
+                    re.IGNORECASE)
+
+
+def test_no_template_needs_inline_script_or_style():
+    templates = sorted(TEMPLATES.rglob("*.html"))
+    assert len(templates) > 10
+    inline = [f"{t.relative_to(TEMPLATES)}:{n}: {line.strip()}" for t in templates
+              for n, line in enumerate(t.read_text().splitlines(), 1) if INLINE.search(line)]
+    assert inline == []
