@@ -120,12 +120,11 @@ def test_only_an_active_user_with_the_right_password_is_authenticated(db_session
 
 
 def test_an_unknown_username_takes_as_long_to_refuse_as_a_known_one(db_session, olga):
-    def fastest(username: str) -> float:
-        times = []
-        for _ in range(5):
+    times = {"olga": [], "nobody": []}
+    for _ in range(5):  # interleaved, so a busy moment slows both alike
+        for username, taken in times.items():
             started = time.perf_counter()
             authenticate(db_session, username, "wrong password")
-            times.append(time.perf_counter() - started)
-        return min(times)  # the least disturbed by a busy machine
-
-    assert fastest("nobody") > 0.3 * fastest("olga")
+            taken.append(time.perf_counter() - started)
+    # The fastest of each is the least disturbed; without the hashing an unknown name answers ~50 times faster.
+    assert min(times["nobody"]) > 0.2 * min(times["olga"])
