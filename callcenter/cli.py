@@ -31,6 +31,8 @@ DEFAULT_DEMO_CUSTOMERS = 300
 PROGRESS_EVERY_SECONDS = 2.0
 # How often the pacer publishes the supervisors' wallboard (today's queue figures, campaigns, alerts).
 WALLBOARD_EVERY_SECONDS = 3.0
+# A stopped pacer's standby takes over this long after its last round.
+PACER_LEASE_SECONDS = 30.0
 
 
 def _create_app():
@@ -161,12 +163,16 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
               default=RECONCILE_AFTER.total_seconds(),
               help="Seconds a claimed dial may go without word from the provider before it is settled (found at "
                    "the provider, or closed as lost and its lead dialed again).")
+@click.option("--lease-seconds", type=click.FloatRange(min=1), default=PACER_LEASE_SECONDS, show_default=True,
+              help="How long the running pacer's lease lasts without renewal: a standby pacer takes over this long "
+                   "after the running one stopped. Keep it above the longest round.")
 @with_appcontext
-def pacer_command(interval: float, reconcile_after: float) -> None:
+def pacer_command(interval: float, reconcile_after: float, lease_seconds: float) -> None:
     """Run the periodic duties: expire unanswered offers, sign out agents whose consoles vanished, and pace
     the running campaigns (dial jobs go to the rq workers), pushing their progress and the wallboard to the
-    supervisors."""
+    supervisors. One pacer works at a time; any other stands by and takes over if it stops."""
     import signal
+    import socket
     import threading
     import time
 
@@ -176,14 +182,25 @@ def pacer_command(interval: float, reconcile_after: float) -> None:
     from .console.campaigns import publish_watched_progress
     from .console.wiring import current_desk, publish_wallboard
     from .db import close_session
+    from .pacer_lease import PacerLease
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     log = logging.getLogger("callcenter.pacer")
-    log.info("pacer running every %.1fs", interval)
+    lease = PacerLease(get_redis(), f"{socket.gethostname()}:{os.getpid()}", lease_seconds)
+    log.info("pacer %s running every %.1fs", lease.holder, interval)
     next_progress = next_wallboard = 0.0
+    standing_by = False
     while not stop.is_set():
         try:
+            if not lease.hold():
+                if not standing_by:
+                    log.info("pacer %s stands by: %s holds the lease", lease.holder, lease.holder_now())
+                standing_by = True
+                continue
+            if standing_by:
+                log.info("pacer %s took the lease over", lease.holder)
+                standing_by = False
             current_desk().sweep()
             get_session().commit()
             pace_campaigns(reconcile_after=timedelta(seconds=reconcile_after))
@@ -197,7 +214,8 @@ def pacer_command(interval: float, reconcile_after: float) -> None:
             log.exception("pacer round failed")
         finally:
             close_session()
-        stop.wait(interval)
+            stop.wait(interval)
+    lease.release()
 
 
 @main.command("up")

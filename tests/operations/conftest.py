@@ -14,7 +14,8 @@ from redis.retry import Retry
 
 from callcenter.call_logging import log_handler
 from tests.conftest import free_port
-from tests.dialing.conftest import make_dialing_campaign  # noqa: F401  (a fixture shared with the dialing tests)
+# Fixtures shared with the dialing tests.
+from tests.dialing.conftest import make_dialing_campaign, platform_process  # noqa: F401
 
 
 @pytest.fixture
