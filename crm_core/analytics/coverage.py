@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..models import ROLLUP_MINUTES, RolledInterval
+from .sql import epoch_seconds, from_epoch
 
 ROLLUP_WIDTH = timedelta(minutes=ROLLUP_MINUTES)
 ROLLUP_SECONDS = ROLLUP_MINUTES * 60
@@ -51,16 +52,7 @@ def coverage(session: Session, start: datetime, end: datetime, *, rolled_before:
     first, last = interval_ceiling(start), interval_floor(end)
     if rolled_before is not None:
         last = min(last, interval_floor(rolled_before))
-    rolled_starts = list(session.scalars(
-        sa.select(RolledInterval.interval_start)
-        .where(RolledInterval.interval_start >= first, RolledInterval.interval_start < last)
-        .order_by(RolledInterval.interval_start))) if first < last else []
-    rolled: list[Range] = []
-    for interval in rolled_starts:
-        if rolled and rolled[-1][1] == interval:
-            rolled[-1] = (rolled[-1][0], interval + ROLLUP_WIDTH)
-        else:
-            rolled.append((interval, interval + ROLLUP_WIDTH))
+    rolled = _rolled_runs(session, first, last) if first < last else []
     raw, cursor = [], start
     for rolled_start, rolled_end in rolled:
         if cursor < rolled_start:
@@ -69,3 +61,16 @@ def coverage(session: Session, start: datetime, end: datetime, *, rolled_before:
     if cursor < end:
         raw.append((cursor, end))
     return Coverage(rolled, raw)
+
+
+def _rolled_runs(session: Session, first: datetime, last: datetime) -> list[Range]:
+    """The runs of consecutive rolled intervals between `first` and `last`, found in SQL (a month holds
+    thousands of intervals but, rolled as they close, one or two runs)."""
+    at = epoch_seconds(RolledInterval.interval_start)
+    # Consecutive intervals keep the same difference between their time and their rank: one group per run.
+    run = (at - ROLLUP_SECONDS * sa.func.row_number().over(order_by=RolledInterval.interval_start)).label("run")
+    intervals = (sa.select(at.label("at"), run)
+                 .where(RolledInterval.interval_start >= first, RolledInterval.interval_start < last).subquery())
+    runs = session.execute(sa.select(sa.func.min(intervals.c.at), sa.func.max(intervals.c.at))
+                           .group_by(intervals.c.run).order_by(sa.func.min(intervals.c.at)))
+    return [(from_epoch(low), from_epoch(high) + ROLLUP_WIDTH) for low, high in runs]

@@ -29,7 +29,7 @@ from ..models import Interaction, InteractionEvent, QueueIntervalFigures, QueueW
 from . import formulas
 from .coverage import ROLLUP_SECONDS, Coverage, coverage
 from .filters import ReportFilter, interval_seconds
-from .sql import count_where, interval_start, sum_where
+from .sql import count_where, epoch_seconds, interval_start, sum_where
 
 DEFAULT_TARGET_SECONDS = 20
 DEFAULT_SHORT_ABANDON_SECONDS = 5
@@ -155,33 +155,35 @@ def _rolled_figures(session: Session, report: ReportFilter, cover: Coverage, by_
                     target_seconds: int, short_abandon_seconds: int) -> dict:
     rolled, waits = QueueIntervalFigures, QueueWaitCounts
     figures: dict = defaultdict(_no_figures)
-    keys = [rolled.queue, *([rolled.interval_start] if by_interval else [])]
+    keys = [rolled.queue, *([epoch_seconds(rolled.interval_start)] if by_interval else [])]
     query = sa.select(
-        *keys, sa.func.sum(rolled.offered).label("offered"), sa.func.sum(rolled.answered).label("answered"),
-        sa.func.sum(rolled.abandoned).label("abandoned"),
-        sa.func.sum(rolled.answered_wait_seconds).label("answered_wait_seconds"),
-        sa.func.max(rolled.longest_wait_seconds).label("longest_wait_seconds"),
+        *keys, sa.func.sum(rolled.offered), sa.func.sum(rolled.answered), sa.func.sum(rolled.abandoned),
+        sa.func.sum(rolled.answered_wait_seconds), sa.func.max(rolled.longest_wait_seconds),
     ).where(cover.rolled_condition(rolled.interval_start)).group_by(*keys)
     if report.queue is not None:
         query = query.where(rolled.queue == report.queue)
-    for row in session.execute(query).mappings():
-        _add(figures[_rolled_key(row, by_interval)], row)
+    for row in session.execute(query):
+        offered, answered, abandoned, wait, longest = row[-5:]
+        _add(figures[_rolled_key(row, by_interval)], {
+            "offered": offered, "answered": answered, "abandoned": abandoned, "answered_wait_seconds": wait,
+            "longest_wait_seconds": longest})
     # Only the waits that can meet a threshold are read: the histogram's long tail never can.
-    keys = [waits.queue, *([waits.interval_start] if by_interval else [])]
+    keys = [waits.queue, *([epoch_seconds(waits.interval_start)] if by_interval else [])]
     query = sa.select(
-        *keys, sum_where(waits.wait_seconds < short_abandon_seconds, waits.abandoned).label("short_abandoned"),
-        sum_where(waits.wait_seconds <= target_seconds, waits.answered).label("answered_within_target"),
+        *keys, sum_where(waits.wait_seconds < short_abandon_seconds, waits.abandoned),
+        sum_where(waits.wait_seconds <= target_seconds, waits.answered),
     ).where(cover.rolled_condition(waits.interval_start),
             waits.wait_seconds <= max(target_seconds, short_abandon_seconds)).group_by(*keys)
     if report.queue is not None:
         query = query.where(waits.queue == report.queue)
-    for row in session.execute(query).mappings():
-        _add(figures[_rolled_key(row, by_interval)], row)
+    for row in session.execute(query):
+        short, within = row[-2:]
+        _add(figures[_rolled_key(row, by_interval)], {"short_abandoned": short, "answered_within_target": within})
     return figures
 
 
 def _rolled_key(row, by_interval: bool) -> tuple:
-    return row["queue"], int(row["interval_start"].timestamp()) if by_interval else None
+    return row[0], int(row[1]) if by_interval else None
 
 
 def _interval_start_in(zone: ZoneInfo, epoch: int, width: int) -> datetime:
