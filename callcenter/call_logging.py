@@ -40,11 +40,6 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s%(context_text)s"
 _context: ContextVar[Mapping[str, object]] = ContextVar("log_context", default=MappingProxyType({}))
 
 
-def current_log_context() -> Mapping[str, object]:
-    """The fields every line logged now carries."""
-    return _context.get()
-
-
 @contextmanager
 def log_context(**fields):
     """Add `fields` (None values are left out) to every line logged inside the block."""

@@ -14,7 +14,8 @@ from redis.retry import Retry
 
 from callcenter.call_logging import log_handler
 from tests.conftest import free_port
-# Fixtures shared with the dialing tests.
+# Fixtures shared with the console and dialing tests.
+from tests.console.conftest import desk_client, login_as  # noqa: F401
 from tests.dialing.conftest import make_dialing_campaign, platform_process  # noqa: F401
 
 
@@ -41,12 +42,27 @@ def log_lines():
 
 
 @pytest.fixture
-def app_without_redis(make_app):
-    """The app with its Redis down (nothing listens at its address; the client fails at once, without retries)."""
-    url = f"redis://127.0.0.1:{free_port()}/0"
-    app = make_app(REDIS_URL=url)
-    app.extensions["redis"] = redis.Redis.from_url(url, retry=Retry(NoBackoff(), 0), socket_connect_timeout=2)
+def app_without_redis(make_app, redis_outage):
+    """The app with its Redis down."""
+    app = make_app()
+    redis_outage(app)
     return app
+
+
+@pytest.fixture
+def redis_outage():
+    """Take an app's Redis down (nothing listens at its address; the client fails at once, without retries);
+    it is back before the fixtures set up earlier are torn down."""
+    down = []
+
+    def take_down(app) -> None:
+        down.append((app, app.extensions["redis"]))
+        app.extensions["redis"] = redis.Redis(port=free_port(), retry=Retry(NoBackoff(), 0), socket_connect_timeout=2)
+
+    yield take_down
+    for app, client in down:
+        app.extensions["redis"].close()
+        app.extensions["redis"] = client
 
 
 @pytest.fixture

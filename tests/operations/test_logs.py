@@ -53,6 +53,18 @@ def test_a_request_after_a_call_has_its_own_request_id_and_not_the_calls_sid(app
     assert len(health[1]["request_id"]) == 16 and health[1]["request_id"].isalnum()
 
 
+def test_a_failed_desk_event_names_the_agent(app, desk_client, make_user, redis_outage, log_lines):
+    agent = make_user("agent")
+    desk = desk_client(agent)
+    redis_outage(app)
+
+    answer = desk.emit("set_state", {"state": "available"}, namespace="/desk", callback=True)
+
+    assert answer["ok"] is False
+    [failure] = [line for line in log_lines("json") if line["level"] == "ERROR"]
+    assert "desk event" in failure["message"] and failure["user_id"] == agent.id
+
+
 def test_lines_logged_by_a_dial_job_name_its_attempt(app, redis_client, log_lines):
     queue = Queue("default", connection=redis_client)
     enqueue_attempt(queue)(424242)  # an attempt nobody can claim: the job says so and does nothing
