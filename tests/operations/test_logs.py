@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from click.testing import CliRunner
 from rq import Queue, SimpleWorker
 
 from callcenter.call_logging import LoggedJob
+from callcenter.cli import main
 from dialer.jobs import enqueue_attempt
 from tests.conftest import call_params
 
@@ -90,3 +92,10 @@ def test_a_junk_call_sid_is_not_copied_onto_every_line(app, twilio_post, log_lin
     [line] = log_lines("json")
     assert line["call_sid"] == "?"
     assert log_lines("text")[-1].endswith(" call_sid=?")
+
+
+def test_an_unknown_log_format_stops_a_command_naming_the_setting():
+    result = CliRunner().invoke(main, ["ivr", "lint"], env={"LOG_FORMAT": "xml"})
+
+    assert result.exit_code == 2
+    assert "LOG_FORMAT must be one of text, json, got 'xml'" in result.output
