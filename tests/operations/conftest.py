@@ -42,14 +42,6 @@ def log_lines():
 
 
 @pytest.fixture
-def app_without_redis(make_app, redis_outage):
-    """The app with its Redis down."""
-    app = make_app()
-    redis_outage(app)
-    return app
-
-
-@pytest.fixture
 def redis_outage():
     """Take an app's Redis down (nothing listens at its address; the client fails at once, without retries);
     it is back before the fixtures set up earlier are torn down."""

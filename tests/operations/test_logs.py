@@ -13,8 +13,10 @@ from tests.conftest import call_params
 CALL_SID = "CA" + "0f" * 16
 
 
-def test_every_line_logged_while_a_webhook_fails_names_its_call(app_without_redis, parse_twiml, log_lines):
-    response = _signed_post(app_without_redis, "/voice/queue/wait", call_params(CALL_SID, CallStatus="in-progress"))
+def test_every_line_logged_while_a_webhook_fails_names_its_call(app, twilio_post, redis_outage, parse_twiml,
+                                                                 log_lines):
+    redis_outage(app)
+    response = twilio_post("/voice/queue/wait", call_params(CALL_SID, CallStatus="in-progress"))
 
     parse_twiml(response)  # the caller still hears safe TwiML
     lines = log_lines("json")
@@ -41,9 +43,10 @@ def test_text_lines_end_with_the_call(app, twilio_post, log_lines):
     assert line.endswith(f" call_sid={CALL_SID}")
 
 
-def test_a_request_after_a_call_has_its_own_request_id_and_not_the_calls_sid(app_without_redis, log_lines):
-    client = app_without_redis.test_client()
-    _signed_post(app_without_redis, "/voice/queue/wait", call_params(CALL_SID))
+def test_a_request_after_a_call_has_its_own_request_id_and_not_the_calls_sid(app, client, twilio_post, redis_outage,
+                                                                             log_lines):
+    redis_outage(app)
+    twilio_post("/voice/queue/wait", call_params(CALL_SID))
     first = len(log_lines("json"))
 
     assert client.get("/healthz", headers={"X-Request-Id": "lb-7f3a"}).status_code == 503
@@ -76,14 +79,6 @@ def test_lines_logged_by_a_dial_job_name_its_attempt(app, redis_client, log_line
     job_lines = [line for line in log_lines("json") if line["logger"] == "dialer.jobs"]
     assert job_lines and "already claimed" in job_lines[0]["message"]
     assert all((line["attempt_id"], line["job_id"]) == (424242, "dial-attempt-424242") for line in job_lines)
-
-
-def _signed_post(app, path: str, params: dict):
-    from twilio.request_validator import RequestValidator
-
-    signature = RequestValidator(app.config["TWILIO_AUTH_TOKEN"]).compute_signature(
-        app.config["PUBLIC_BASE_URL"] + path, params)
-    return app.test_client().post(path, data=params, headers={"X-Twilio-Signature": signature})
 
 
 def test_a_junk_call_sid_is_not_copied_onto_every_line(app, twilio_post, log_lines):
