@@ -91,7 +91,8 @@ def agent_figures(session: Session, report: ReportFilter, *, now: datetime) -> d
 def raw_agent_figures(session: Session, report: ReportFilter, *, now: datetime,
                       by_interval: bool = False) -> dict:
     """The additive figures from the raw tables: {agent_id: figures}, or {(interval epoch, agent_id): figures}
-    per 15-minute interval (what the roll-up stores). Only agents with calls or logged time."""
+    per 15-minute interval (what the roll-up stores). Only entries with a figure; an agent's presence in a
+    report is decided on the period's totals."""
     figures: dict = defaultdict(_no_figures)
     if by_interval:
         seconds = _state_seconds_by_interval(session, report, now=now)
@@ -104,7 +105,7 @@ def raw_agent_figures(session: Session, report: ReportFilter, *, now: datetime,
         figures[_key(interval, agent, by_interval)]["calls_handled"] += calls
     for (interval, agent), held in _hold_seconds(session, report, by_interval=by_interval).items():
         figures[_key(interval, agent, by_interval)]["hold_seconds"] += held
-    return {key: f for key, f in figures.items() if _present(f)}
+    return {key: f for key, f in figures.items() if any(f.values())}
 
 
 def state_seconds(session: Session, report: ReportFilter, *, now: datetime | None = None) -> dict:

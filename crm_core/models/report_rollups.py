@@ -32,7 +32,7 @@ class RolledInterval(Base):
 
 class AgentIntervalFigures(Base):
     """An agent's interval: calls handled and hold time of the calls started in it, and seconds in each state
-    within it. Only agents with calls or time logged in (any state but offline) have a row."""
+    within it. Only agents with one of these figures have a row (an agent offline all along has none)."""
 
     __tablename__ = "report_agent_intervals"
 
