@@ -16,6 +16,7 @@ import agent_console
 from callcenter.console.report_pages import PAGES
 from crm_core.users import create_user, issue_api_token
 
+from .conftest import csrf_token_of
 from .test_http_access import PARAMETER, protection_of
 
 HOSTILE = ("<script>alert('xss')</script>", '<img src=x onerror="alert(1)">', "\"'><svg onload=alert(2)>")
@@ -27,13 +28,21 @@ NOT_PAGES = {"metrics.metrics", "static", "console.static", "console.hold_music"
 STATIC = Path(agent_console.__file__).parent / "static"
 
 
+CAMPAIGN_SETTINGS = {
+    "mode": "progressive", "caller_id": "+74950000000", "machine_action": "voicemail", "safe_harbor_text": "",
+    "callback_number": "+74951112233", "dispositions": ["sale", "not_interested"],
+    **{f"{outcome}_{setting}": value for outcome in ("busy", "no-answer", "machine", "failed", "abandoned")
+       for setting, value in (("delay_minutes", "60"), ("max_tries", "2"))},
+}
+
+
 def hostile(label: str) -> str:
     """A value with every payload, told apart by `label`."""
     return f"{label} {' '.join(HOSTILE)}"
 
 
 @pytest.fixture
-def hostile_data(client, db_session):
+def hostile_data(client, db_session, login_as):
     """Users, a customer, notes, a campaign, lists, a do-not-call entry and a profile, all named with payloads,
     stored through the JSON API; returns the ids the pages need."""
     admin = create_user(db_session, username="admin-x", full_name=hostile("Admin"), role="admin",
@@ -64,6 +73,10 @@ def hostile_data(client, db_session):
         json={"name": hostile("Segment list"), "segment": HOSTILE[1]})
     api("POST", "/api/dnc", json={"number": "+79161234569", "reason": hostile("Reason"),
                                   "campaign_id": campaign["id"]})
+    console = login_as(admin)  # the campaign's script and messages are set on its page
+    saved = console.post(f"/supervisor/campaigns/{campaign['id']}/settings", data=CAMPAIGN_SETTINGS | {
+        "script": hostile("Script"), "voicemail_text": hostile("Voicemail"), "csrf_token": csrf_token_of(console)})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
     return {"admin": admin, "agent": agent, "campaign_id": campaign["id"], "list_id": uploaded["id"]}
 
 
