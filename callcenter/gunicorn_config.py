@@ -3,26 +3,27 @@ lines in the platform's log format, and the metrics' multiprocess directory kept
 
 The access log is left as gunicorn's options make it (off unless `--access-logfile`; tools parse its format)."""
 
-import logging
+from gunicorn.glogging import Logger
 
 from callcenter.call_logging import chosen_log_format, in_platform_format
 from callcenter.metrics import empty_multiprocess_directory, forget_worker
 
 
-def _restyle_gunicorn_lines() -> None:
-    """gunicorn sets up its error log itself (and again on reload): give its handlers the platform's format."""
-    log_format = chosen_log_format()
-    for handler in logging.getLogger("gunicorn.error").handlers:
-        in_platform_format(handler, log_format)
+class PlatformLogger(Logger):
+    """gunicorn's logger with its error log in the platform's format, from its first line and after a reload
+    (which sets its handlers up again)."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            in_platform_format(handler, chosen_log_format())
+
+
+logger_class = PlatformLogger
 
 
 def on_starting(_server) -> None:
-    _restyle_gunicorn_lines()
     empty_multiprocess_directory()
-
-
-def post_fork(_server, _worker) -> None:
-    _restyle_gunicorn_lines()
 
 
 def child_exit(_server, worker) -> None:
