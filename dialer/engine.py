@@ -173,6 +173,14 @@ def unconfirmed_attempts(session: Session, now: datetime, *, after: timedelta = 
         DialAttempt.placed_at <= now - after)).all())
 
 
+def unfinished_attempts(session: Session, now: datetime, *, after: timedelta = RECONCILE_AFTER) -> list[DialAttempt]:
+    """Attempts whose call the provider accepted over `after` ago and that no final status has closed yet: still
+    talking, or their final status callback never reached us."""
+    return list(session.scalars(sa.select(DialAttempt).where(
+        DialAttempt.status == "dialing", DialAttempt.call_sid.is_not(None),
+        DialAttempt.placed_at <= now - after)).all())
+
+
 def close_undialed(session: Session, attempt: DialAttempt, outcome: str, *, now: datetime) -> None:
     """The attempt never became a call ("lost" or "withdrawn"): close it, not counted as placed by the gate's
     limits or the abandon rate; its lead is dialed again under a new id when its campaign runs."""

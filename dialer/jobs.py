@@ -13,6 +13,10 @@ Exactly-once dialing per attempt (the attempt id is the idempotency key):
    request that timed out is left to the same reconciliation: the provider may or may not have the call.
 3. A worker killed before the claim committed leaves the attempt "scheduled": the pacer enqueues it again
    after REENQUEUE_AFTER.
+4. A final status callback lost (Twilio does not retry status callbacks: a web process down at that moment never
+   hears it) would leave the attempt dialing and its lead stuck: the pacer (`reconcile_unfinished`) asks the
+   provider about calls out for over RECONCILE_AFTER, at most once per RECONCILE_AFTER each, and closes the
+   attempts of calls it reports ended, as their final callback would have.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from crm_core import calls
 from crm_core.db import utcnow
 from crm_core.models import Campaign, DialAttempt, Lead
 
-from . import engine, preview, recycle
+from . import engine, outcomes, preview, recycle
 from .campaigns import lead_context
 from .compliance.gate import ComplianceGate
 
@@ -182,6 +186,44 @@ def reconcile_unconfirmed(session, telephony, *, now: datetime,
     return settled
 
 
+def reconcile_unfinished(session, telephony, *, now: datetime, may_ask, default_region: str,
+                         after: timedelta = engine.RECONCILE_AFTER) -> list[str]:
+    """Close the attempts whose call the provider reports ended though no final status callback reached us,
+    asking about each attempt only when `may_ask(attempt_id)` allows; returns their CallSids. Commits the
+    transaction it read in before asking the provider (on SQLite an open transaction holds the write lock),
+    then flushes."""
+    unfinished = [(a.id, a.call_sid) for a in engine.unfinished_attempts(session, now, after=after)]
+    session.commit()
+    ended_calls = []
+    for attempt_id, call_sid in unfinished:
+        if not may_ask(attempt_id):
+            continue
+        try:
+            call = telephony.client.calls(call_sid).fetch()
+        except Exception:  # the provider cannot tell now: ask again later
+            log.exception("could not fetch CallSid=%s to reconcile dial attempt %s", call_sid, attempt_id)
+            continue
+        if call.status in calls.TERMINAL_STATUSES:
+            ended_calls.append((attempt_id, call))
+    closed = []
+    for attempt_id, call in ended_calls:
+        attempt = outcomes.locked_attempt(session, attempt_id)  # a late callback may be closing it right now
+        if attempt.status != "dialing":
+            continue
+        log.warning("dial attempt %s: CallSid=%s ended %s but its final status callback never came; closed now",
+                    attempt_id, call.sid, call.status)
+        calls.apply_status(session, calls.StatusUpdate(
+            call_sid=call.sid, status=call.status, timestamp=call.end_time,
+            call_duration=int(call.duration) if call.duration else None, answered_by=call.answered_by,
+        ), default_region=default_region, from_number=call._from, to_number=call.to, direction="outbound")
+        if call.answered_by:
+            outcomes.answered(session, attempt, call.answered_by, now=now)
+        outcomes.ended(session, attempt, call.status, now=now)
+        closed.append(call.sid)
+    session.flush()
+    return closed
+
+
 def enqueue_attempt(queue):
     """An `enqueue(attempt_id)` for the engine that puts place_attempt on an rq queue under the attempt's id."""
 
@@ -200,6 +242,16 @@ def app_enqueue():
     return enqueue_attempt(Queue(current_app.config.get("DIALER_QUEUE", "default"), connection=get_redis()))
 
 
+def _ask_once_per(interval: timedelta):
+    """A `may_ask(attempt_id)` that lets every pacer together ask the provider about an attempt once per
+    `interval` (a Redis key per attempt), so long conversations do not cost a request each round."""
+    from callcenter.redis_store import get_redis
+
+    connection = get_redis()
+    milliseconds = max(1, int(interval.total_seconds() * 1000))
+    return lambda attempt_id: bool(connection.set(f"dialer:reconcile:{attempt_id}", 1, nx=True, px=milliseconds))
+
+
 def pace_campaigns(now: datetime | None = None, *, reconcile_after: timedelta = engine.RECONCILE_AFTER) -> list:
     """One pacer round in the app: reconcile, launch what every running campaign needs, and give available
     agents the leads of preview campaigns."""
@@ -212,6 +264,11 @@ def pace_campaigns(now: datetime | None = None, *, reconcile_after: timedelta = 
     reconcile_unconfirmed(session, provider(), now=now, after=reconcile_after)
     session.commit()
     desk = current_desk()
+    for call_sid in reconcile_unfinished(session, provider(), now=now, after=reconcile_after,
+                                         may_ask=_ask_once_per(reconcile_after),
+                                         default_region=current_app.config["DEFAULT_REGION"]):
+        desk.call_finished(call_sid)
+    session.commit()
     results = engine.run_round(session, router=desk.router, enqueue=app_enqueue(), now=now,
                                cps=float(current_app.config.get("DIALER_CALLS_PER_SECOND", 1.0)))
     preview.offer_previews(desk, now=now)

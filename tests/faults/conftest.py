@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import redis
+import requests
 import sqlalchemy as sa
 
 from callcenter import create_app
@@ -228,6 +230,74 @@ def interactions_of(engine, call_sid: str) -> list:
 
     with engine.connect() as connection:
         return connection.execute(sa.select(models.Interaction).where(models.Interaction.call_sid == call_sid)).all()
+
+
+VENV_BIN = str(Path(sys.executable).parent)
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def procfile_command(name: str) -> str:
+    """The command line of a Procfile process, as a process manager runs it (through the shell)."""
+    for line in (PROJECT_ROOT / "Procfile").read_text().splitlines():
+        if line.startswith(f"{name}:"):
+            return line.split(":", 1)[1].strip()
+    raise LookupError(f"no {name!r} process in the Procfile")
+
+
+class WebProcess:
+    """The Procfile's `web` process (its own process group) on a fixed port, to be killed and replaced."""
+
+    def __init__(self, port: int, environment: dict[str, str]):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.environment = environment
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        environment = dict(os.environ, PORT=str(self.port), PATH=f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}",
+                           **self.environment)
+        self.process = subprocess.Popen(
+            ["sh", "-c", f"exec {procfile_command('web')}"], env=environment, cwd=PROJECT_ROOT,
+            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(self._answers, 60, f"the web process on port {self.port} did not start")
+
+    def kill(self) -> None:
+        """SIGKILL the master and its worker at once: the machine running them died."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"the web process exited with {self.process.returncode}")
+        try:
+            return requests.get(self.url + "/healthz", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
+
+@pytest.fixture
+def web_process(database_url, redis_url, redis_client, tables_emptied_afterwards):
+    """Start web processes on the test stores: `web_process(port, sandbox_url)`; all are stopped afterwards."""
+    started = []
+
+    def start(port: int, sandbox_url: str) -> WebProcess:
+        web = WebProcess(port, {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": TEST_SECRET,
+                                "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "TWILIO_API_BASE_URL": sandbox_url})
+        started.append(web)
+        web.start()
+        return web
+
+    yield start
+    for web in started:
+        web.stop()
 
 
 from tests.dialing.conftest import add_leads, make_dialing_campaign  # noqa: E402,F401  (shared dialing fixtures)
