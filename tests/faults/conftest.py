@@ -267,8 +267,9 @@ class WebProcess:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
+        """Quick shutdown (gunicorn's SIGQUIT): the test is over, nobody waits for open requests."""
         if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, signal.SIGQUIT)
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
