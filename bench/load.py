@@ -57,7 +57,8 @@ class LoadPlan:
     customers: int = 1000  # demo customers loaded into an empty CRM
     duration: float = 240.0  # real seconds of load (callers, campaign) before the campaign is paused
     timeout: float = 600.0  # real seconds for the whole run once the processes are up, draining included
-    clock_speed: float = 4.0
+    # At 2x a person the campaign reached has one real second to get an agent (2 s by the profile).
+    clock_speed: float = 2.0
     baseline_calls: int = 10  # unloaded calls placed one at a time first
     talk_seconds: float = 20.0  # simulated: an agent's conversation
     wrap_up_seconds: float = 0.5  # real: an agent's wrap-up

@@ -8,9 +8,8 @@ import redis
 from bench.load import LoadPlan, run_load
 from tests.conftest import empty_all_tables
 
-# The clock at 2x: a person the campaign reached has one real second to get an agent (2 s by the profile).
 SHORT = LoadPlan(callers=30, agents=5, leads=12, customers=60, duration=90, timeout=150, baseline_calls=1,
-                 clock_speed=2, talk_seconds=8)
+                 talk_seconds=8)
 
 
 @pytest.fixture(scope="module")
