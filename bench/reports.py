@@ -38,7 +38,8 @@ from crm_core import schema  # noqa: E402
 from crm_core.analytics import ReportFilter, agent_performance, queue_report  # noqa: E402
 from crm_core.analytics.rollup import roll_up  # noqa: E402
 from crm_core.db import make_engine, utcnow  # noqa: E402
-from crm_core.models import RolledInterval  # noqa: E402
+from crm_core.models import RolledInterval, User  # noqa: E402
+from crm_core.users import hash_password  # noqa: E402
 
 SECONDS_TARGET = 2.0
 RATIO_TARGET = 1.5
@@ -266,8 +267,25 @@ def queues_rollup_sql(interval_minutes: int | None) -> sa.TextClause:
                                             interval_start="to_timestamp(c.interval) AS interval_start,"))
 
 
+def add_agents(engine) -> None:
+    """Make STATE_AGENTS agents (the demo data has 8): `bench-report-agent-N` users, never deleted (screenpop.py
+    deletes its own `bench-agent-N`, with their state changes)."""
+    with engine.begin() as connection:
+        present = connection.scalar(sa.select(sa.func.count()).select_from(User).where(User.role == "agent"))
+        if present >= STATE_AGENTS:
+            return
+        password = hash_password("bench-password")
+        connection.execute(sa.insert(User), [
+            {"username": f"bench-report-agent-{n}", "full_name": f"Report Agent {n:03d}", "role": "agent",
+             "password_hash": password, "skills": [], "languages": [], "is_active": True,
+             "created_at": datetime.fromisoformat(STATE_FROM).replace(tzinfo=UTC)}
+            for n in range(present, STATE_AGENTS)])
+        print(f"added {STATE_AGENTS - present} agents", file=sys.stderr, flush=True)
+
+
 def prepare(engine) -> None:
     """Add what the reports read and the demo data lacks; each generator is skipped when its rows exist."""
+    add_agents(engine)
     with engine.begin() as connection:
         first_queued = connection.scalar(sa.text(
             "SELECT min(id) FROM interactions WHERE channel = 'voice' AND direction = 'inbound'"
