@@ -1,4 +1,5 @@
-"""Build the desk of the current app: its router on the app's Redis, its provider, Socket.IO delivery."""
+"""Build the desk (and the supervisors' monitoring) of the current app: its router on the app's Redis, its provider,
+Socket.IO delivery."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from agent_console.desk import Desk, agent_payload
+from agent_console.monitoring import MONITORING_EVENT, Monitoring
 from agent_console.routing import Router
 from agent_console.wallboard import Thresholds, wallboard
 from dialer.progress import watched_progress
@@ -38,7 +40,7 @@ def current_router() -> Router:
     return Router(get_redis(), offer_timeout=current_app.config["OFFER_TIMEOUT_SECONDS"])
 
 
-FLOOR_EVENTS = ("agent_state", "queue", "call_flagged")
+FLOOR_EVENTS = ("agent_state", "queue", "call_flagged", MONITORING_EVENT)
 
 
 def notify(event: str, payload: dict, *, agent_id: int | None = None) -> None:
@@ -79,13 +81,20 @@ def current_desk() -> Desk:
     )
 
 
+def current_monitoring() -> Monitoring:
+    """Supervisors' monitoring of live calls for this request or event."""
+    return Monitoring(session=get_session(), router=current_router(), telephony=provider(), notify=notify,
+                      webhook_url=webhook_url)
+
+
 def floor_snapshot() -> dict:
-    """Every agent's state, the calls waiting in each queue and the last wallboard figures, for a supervisor
-    who just connected."""
+    """Every agent's state, the calls waiting in each queue, the calls being monitored and the last wallboard
+    figures, for a supervisor who just connected."""
     router = current_router()
     last = get_redis().get(WALLBOARD_KEY)
     return {"agents": [agent_payload(a) for a in router.agents()],
             "queues": {q: router.waiting(q) for q in router.queues()},
+            "monitoring": current_monitoring().active(),
             "wallboard": json.loads(last) if last else None}
 
 

@@ -1,10 +1,12 @@
-"""`TwilioProvider`: place, redirect and end calls, dequeue callers, mint softphone tokens."""
+"""`TwilioProvider`: place, redirect and end calls, dequeue callers, put calls in conferences, mint softphone
+tokens."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Mapping
 
+from requests import RequestException
 from twilio.base.exceptions import TwilioRestException
 from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
@@ -31,6 +33,16 @@ class PlacedCall:
 
     sid: str
     status: str
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A call in a conference, as the provider reports it."""
+
+    call_sid: str
+    label: str | None
+    muted: bool
+    coaching: bool
 
 
 class TwilioProvider:
@@ -91,6 +103,44 @@ class TwilioProvider:
             raise TelephonyError(f"no queue named {queue_name!r}", status=404, code=20404)
         self._do(lambda: self.client.queues(queue.sid).members(call_sid).update(url=url, method="POST"))
 
+    def add_to_conference(self, room: str, to: str, *, label: str, muted: bool = False, coach: str | None = None,
+                          end_conference_on_exit: bool = False, timeout: int = 30,
+                          status_callback: str | None = None) -> str:
+        """Call `to` into the conference named `room` (opened by the first one in), silently; `coach`: the CallSid
+        of the only participant who hears this one. Returns the new leg's CallSid."""
+        options = dict(from_=self.caller_id, to=to, label=label, muted=muted, beep="false",
+                       end_conference_on_exit=end_conference_on_exit, timeout=timeout)
+        if coach:
+            options.update(coaching=True, call_sid_to_coach=coach)
+        if status_callback:
+            options.update(status_callback=status_callback, status_callback_method="POST",
+                           status_callback_event=["answered", "completed"])
+        participant = self._do(lambda: self.client.conferences(room).participants.create(**options))
+        return participant.call_sid
+
+    def participants(self, room: str) -> list[Participant]:
+        """Who is in the conference named `room` now."""
+        return [Participant(call_sid=p.call_sid, label=p.label, muted=bool(p.muted), coaching=bool(p.coaching))
+                for p in self._do(lambda: self._conference(room).participants.list())]
+
+    def update_participant(self, room: str, call_sid: str, *, muted: bool, coach: str | None = None) -> None:
+        """Mute or unmute a participant, and make them coach `coach` (heard by that participant only) or not."""
+        options = dict(muted=muted, coaching=bool(coach))
+        if coach:
+            options["call_sid_to_coach"] = coach
+        self._do(lambda: self._conference(room).participants(call_sid).update(**options))
+
+    def remove_participant(self, room: str, call_sid: str) -> None:
+        """Take a participant out of the conference (a leg we called into it hangs up)."""
+        self._do(lambda: self._conference(room).participants(call_sid).delete())
+
+    def _conference(self, room: str):
+        """The conference in progress named `room` (its SID addresses it: Twilio's names are not unique)."""
+        found = self._do(lambda: self.client.conferences.list(friendly_name=room, status="in-progress", limit=1))
+        if not found:
+            raise TelephonyError(f"no conference {room!r} in progress", status=404, code=20404)
+        return self.client.conferences(found[0].sid)
+
     def access_token(self, identity: str, ttl: int = 3600) -> str:
         """A Voice JWT that lets the agent's browser softphone receive `<Client>identity</Client>` calls."""
         if not (self._api_key and self._api_secret):
@@ -105,3 +155,5 @@ class TwilioProvider:
             return request()
         except TwilioRestException as exc:
             raise TelephonyError(exc.msg, status=exc.status, code=exc.code) from exc
+        except RequestException as exc:  # Twilio could not be reached: as much a failure of the request
+            raise TelephonyError(f"the telephony provider could not be reached: {exc}") from exc

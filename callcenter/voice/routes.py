@@ -8,7 +8,6 @@ from email.utils import parsedate_to_datetime
 from flask import current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
-from agent_console.desk import agent_identity
 from crm_core import calls
 from crm_core.ivr import IvrCall, close_ivr_session
 
@@ -17,6 +16,7 @@ from ..db import get_session
 from . import bp
 from .security import twilio_webhook
 from ..urls import webhook_url
+from .call_control import bridge_to_agent
 from .ivr import start_ivr
 from .twiml import AGENT_QUEUE, enqueue_for_agent, twiml
 
@@ -107,39 +107,32 @@ def queue_left():
 @bp.post("/connect")
 @twilio_webhook()
 def connect_agent():
-    """The caller was taken from the queue by an agent who accepted: ring the agent's device."""
+    """The caller was taken from the queue by an agent who accepted: the caller and the agent's device meet in
+    the call's conference."""
     session = get_session()
     interaction = _call()
     agent_id = _int(request.args.get("agent"))
     calls.record_event(session, interaction, "agent_connecting", {"agent_id": agent_id})
     session.commit()
-    response = VoiceResponse()
-    dial = response.dial(action=webhook_url("voice.agent_leg_done", agent=agent_id), timeout=20)
-    dial.client(agent_identity(agent_id))
+    response = bridge_to_agent(VoiceResponse(), interaction, agent_id)
+    session.commit()
     return twiml(response)
 
 
 @bp.post("/connect/done")
 @twilio_webhook()
 def agent_leg_done():
-    """The agent's leg ended: after a conversation the agent wraps up; if the device never answered,
-    the caller goes back to the queue."""
+    """The caller left the conference with the agent: after a conversation the agent wraps up (a caller put on
+    hold, transferred or sent back to the queue is not the end: the desk knows)."""
     session = get_session()
     interaction = _call()
     agent_id = _int(request.args.get("agent"))
-    status = request.form.get("DialCallStatus", "")
-    calls.record_event(session, interaction, "agent_leg_ended", {"agent_id": agent_id, "status": status})
-    desk = current_desk()
-    desk.agent_leg_ended(agent_id, interaction.call_sid)
-    response = VoiceResponse()
-    if status in ("completed", "answered"):
-        response.hangup()
-    else:
-        desk.set_state(agent_id, "break", "device did not answer")
-        response.say("Соединяем с другим оператором." if _language(interaction) == "ru" else
-                     "Connecting you to another agent.", language=QUEUE_PROMPT[_language(interaction)][0])
-        enqueue_for_agent(response, interaction.queue or AGENT_QUEUE)
+    calls.record_event(session, interaction, "agent_leg_ended", {
+        "agent_id": agent_id, "status": request.form.get("DialCallStatus", "")})
+    current_desk().agent_leg_ended(agent_id, interaction.call_sid)
     session.commit()
+    response = VoiceResponse()
+    response.hangup()
     return twiml(response)
 
 

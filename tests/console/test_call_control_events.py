@@ -73,12 +73,16 @@ def test_hold_loop_says_a_message_plays_music_and_comes_back(twilio_post, parse_
     assert [v.tag for v in again] == ["Say", "Play", "Redirect"] and again[1].get("loop") == "2"
 
 
-def test_resume_rings_the_agents_device_again(twilio_post, parse_twiml, db_session):
+def test_resume_whose_agent_device_cannot_be_rung_sends_the_caller_to_another_agent(twilio_post, parse_twiml,
+                                                                                    db_session):
+    # The app's provider answers nothing here: the device cannot be called into the call's conference.
     document = parse_twiml(twilio_post("/voice/control/resume?agent=7", call_params(SID)))
-    [say, dial] = document
-    assert say.tag == "Say" and dial.tag == "Dial"
-    assert dial.get("action").endswith("/voice/connect/done?agent=7")
-    assert dial[0].tag == "Client" and dial[0].text == "agent-7"
+    assert [(v.tag, v.text) for v in document][:2] == [("Say", "Спасибо за ожидание."),
+                                                       ("Say", "Соединяем с другим оператором.")]
+    assert (document[2].tag, document[2].text) == ("Enqueue", "support")
+    interaction = db_session.scalars(sa.select(models.Interaction).where(models.Interaction.call_sid == SID)).one()
+    assert [(e.kind, e.detail) for e in interaction.events][-1] == (
+        "agent_leg_ended", {"agent_id": 7, "status": "failed"})
 
 
 def test_transfer_puts_the_caller_in_the_queue_again(twilio_post, parse_twiml):
@@ -89,11 +93,11 @@ def test_transfer_puts_the_caller_in_the_queue_again(twilio_post, parse_twiml):
     assert junk[1].text == "support"
 
 
-def test_answered_click_to_dial_connects_the_agents_device(twilio_post, parse_twiml):
+def test_answered_click_to_dial_whose_agent_device_cannot_be_rung_reaches_another_agent(twilio_post, parse_twiml):
     params = call_params(SID, Direction="outbound-api", From="+74950000000", To="+79161234567",
                          CallStatus="in-progress")
-    [dial] = parse_twiml(twilio_post("/voice/control/dialed?agent=4", params))
-    assert dial.tag == "Dial" and dial[0].text == "agent-4"
+    document = parse_twiml(twilio_post("/voice/control/dialed?agent=4", params))
+    assert [v.tag for v in document] == ["Say", "Enqueue"]
 
 
 def test_hold_music_is_a_wav_anyone_can_fetch(client):

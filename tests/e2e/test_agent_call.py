@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from crm_core import models
 from crm_core.users import create_user
+from tests.monitoring.rooms import devices_in_room, room_of
 
 
 def test_caller_is_offered_accepted_connected_and_the_outcome_is_logged(live_platform, committed_session,
@@ -29,7 +30,8 @@ def test_caller_is_offered_accepted_connected_and_the_outcome_is_logged(live_pla
     assert desk.call("accept", {"call_sid": call_sid}, namespace="/desk", timeout=10)["ok"]
 
     call = live_platform.sandbox.wait(call_sid, timeout=30)
-    assert any(e["event"] == "bridged" for e in call["transcript"]), call["transcript"]
+    assert [e["name"] for e in call["transcript"] if e["event"] == "conference"] == [room_of(call_sid)]
+    assert devices_in_room(live_platform.sandbox, call_sid) == [f"client:agent-{agent.id}"]
     ended = desk.inbox.wait_for("call_ended")
     answer = desk.call("wrap_up", {"interaction_id": ended["interaction_id"], "disposition": "order_status_given",
                                    "notes": "Сообщила статус заказа"}, namespace="/desk", timeout=5)
@@ -46,3 +48,37 @@ def test_caller_is_offered_accepted_connected_and_the_outcome_is_logged(live_pla
                                        .where(models.AgentStateChange.user_id == agent.id)
                                        .order_by(models.AgentStateChange.id)).all()
     assert states[:4] == ["available", "ringing", "on_call", "wrap_up"] and states[-1] == "available"
+
+
+def test_an_agent_whose_device_never_answers_goes_on_a_break_and_the_caller_reaches_another_agent(
+        live_platform, committed_session, console_client):
+    olga = create_user(committed_session, username="olga", full_name="Ольга Агентова", role="agent",
+                       password="correct horse", languages=["ru"])
+    ivan = create_user(committed_session, username="ivan", full_name="Иван Петров", role="agent",
+                       password="correct horse", languages=["ru"])
+    committed_session.commit()
+    live_platform.sandbox.add_device(f"client:agent-{olga.id}", auto_answer=False)
+    live_platform.sandbox.add_device(f"client:agent-{ivan.id}", auto_answer=True, answer_after=0.5)
+    desk_olga, desk_ivan = console_client(olga.id), console_client(ivan.id)
+    assert desk_olga.call("set_state", {"state": "available"}, namespace="/desk", timeout=5)["ok"]
+    call_sid = live_platform.sandbox.place_call("+79161234567", live_platform.number, [{"press": "1"}, {"press": "0"}],
+                                                patience=3000)
+    desk_olga.inbox.wait_for("offer", where=lambda o: o["call"]["call_sid"] == call_sid)
+    assert desk_ivan.call("set_state", {"state": "available"}, namespace="/desk", timeout=5)["ok"]
+    assert desk_olga.call("accept", {"call_sid": call_sid}, namespace="/desk", timeout=10)["ok"]
+
+    desk_olga.inbox.wait_for("agent_state", where=lambda s: s["state"] == "break", timeout=20)
+    offer = desk_ivan.inbox.wait_for("offer", timeout=20)
+    assert offer["call"]["call_sid"] == call_sid
+    assert desk_ivan.call("accept", {"call_sid": call_sid}, namespace="/desk", timeout=10)["ok"]
+    live_platform.sandbox.hangup(call_sid)
+    call = live_platform.sandbox.wait(call_sid, timeout=30)
+    assert "Соединяем с другим оператором." in [e.get("text") for e in call["transcript"] if e["event"] == "say"]
+    assert devices_in_room(live_platform.sandbox, call_sid) == [f"client:agent-{ivan.id}"]
+    desk_ivan.inbox.wait_for("call_ended")
+    committed_session.expire_all()
+    interaction = committed_session.scalars(
+        sa.select(models.Interaction).where(models.Interaction.call_sid == call_sid)).one()
+    missed = [e.detail for e in interaction.events if e.kind == "agent_leg_ended" and e.detail["agent_id"] == olga.id]
+    assert missed[0]["status"] == "no-answer"
+    assert interaction.agent_id == ivan.id

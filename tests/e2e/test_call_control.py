@@ -9,6 +9,7 @@ from crm_core import models
 from crm_core.db import utcnow
 from crm_core.dnc import add_do_not_call
 from crm_core.users import create_user
+from tests.monitoring.rooms import devices_in_room, room_of
 
 CALLER = "+79161234567"
 CALLEE = "+79265550000"
@@ -56,8 +57,8 @@ def wait_until(condition, timeout=15.0):
 
 
 def bridges(live_platform, call_sid):
-    """Whom the caller got connected to, in order."""
-    return [e["to"] for e in transcript(live_platform, call_sid) if e["event"] == "bridged"]
+    """Whose devices joined the caller in the call's conference, in order."""
+    return devices_in_room(live_platform.sandbox, call_sid)
 
 
 def call_in_and_accept(live_platform, desk):
@@ -85,7 +86,7 @@ def test_held_caller_hears_the_hold_message_and_music_then_the_agent_again(live_
     wait_until(lambda: any(e["event"] == "play" for e in transcript(live_platform, call_sid)))
     assert ask(desk, "resume") == {"ok": True, "held": False}
     wait_until(lambda: len(bridges(live_platform, call_sid)) == 2)
-    # Leaving the <Dial> for the hold loop made Twilio request the Dial's action (DialCallStatus=completed):
+    # Leaving the conference for the hold loop made Twilio request the Dial's action (DialCallStatus=completed):
     # the desk knew the caller was on hold, so no wrap-up began.
     ignored = [e["url"] for e in transcript(live_platform, call_sid) if e["event"] == "fetch" and e.get("ignored")]
     assert [url for url in ignored if "/voice/connect/" in url] == [
@@ -94,15 +95,16 @@ def test_held_caller_hears_the_hold_message_and_music_then_the_agent_again(live_
     assert ask(desk, "hangup")["ok"]
     events = live_platform.sandbox.wait(call_sid)["transcript"]
 
-    heard = [(e["event"], e.get("text") or e.get("url") or e.get("to")) for e in events
-             if e["event"] in ("bridged", "say", "play")]
-    first, second = [i for i, (kind, _) in enumerate(heard) if kind == "bridged"]
+    heard = [(e["event"], e.get("text") or e.get("url") or e.get("name")) for e in events
+             if e["event"] in ("conference", "say", "play")]
+    first, second = [i for i, (kind, _) in enumerate(heard) if kind == "conference"]
     on_hold = heard[first + 1:second]
     assert on_hold[0] == ("say", "Пожалуйста, оставайтесь на линии: оператор поставил звонок на удержание и скоро "
                                  "вернётся.")
     assert ("play", live_platform.url + "/console/hold-music.wav") in on_hold
     assert on_hold[-1] == ("say", "Спасибо за ожидание.")
-    assert heard[first][1] == heard[second][1] == f"client:agent-{olga.id}"
+    assert heard[first][1] == heard[second][1] == room_of(call_sid)
+    assert bridges(live_platform, call_sid) == [f"client:agent-{olga.id}"] * 2
 
     ended = desk.inbox.wait_for("call_ended")
     assert ask(desk, "wrap_up", {"interaction_id": ended["interaction_id"], "disposition": "resolved",
@@ -193,7 +195,7 @@ def test_click_to_dial_reaches_the_callee_and_is_wrapped_up_as_one_interaction(l
     assert ask(desk, "hangup")["ok"]
     call = live_platform.sandbox.wait(call_sid)
     assert (call["to"], call["from"], call["status"]) == (CALLEE, live_platform.number, "completed")
-    assert [e["to"] for e in call["transcript"] if e["event"] == "bridged"] == [f"client:agent-{olga.id}"]
+    assert bridges(live_platform, call_sid) == [f"client:agent-{olga.id}"]
 
     ended = desk.inbox.wait_for("call_ended")
     assert ended == {"call_sid": call_sid, "interaction_id": answer["interaction_id"]}
