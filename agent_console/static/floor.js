@@ -1,10 +1,12 @@
-// The supervisors' floor: every agent's state with its time ticking (and a supervisor may set it), and the
-// wallboard: today's figures, the queues, the campaigns dialing, the calls to review and the alerts.
+// The supervisors' floor: every agent's state with its time ticking (a supervisor may set it, and listen to,
+// whisper to or barge into a live call), and the wallboard: today's figures, the queues, the campaigns dialing,
+// the calls to review and the alerts.
 
 import { ask, connect } from "./socket.js";
 import { byTestId, fill, h, show } from "./dom.js";
 import { formatDuration, humanize, secondsSince } from "./format.js";
 import { callFlagged, campaignChanged, queueChanged, showWaiting, showWallboard, tick } from "./floor/wallboard.js";
+import { monitoringChanged, monitoringControls, showMonitoring } from "./floor/monitoring.js";
 
 // The order agents are listed in: the ones a supervisor may need to act on first.
 const STATE_ORDER = ["ringing", "on_call", "wrap_up", "available", "break", "offline"];
@@ -16,10 +18,12 @@ const socket = connect("/floor", byTestId("connection"));
 const rows = byTestId("agent-rows");
 const summary = byTestId("state-summary");
 const message = byTestId("floor-message");
+const me = Number(rows.closest("[data-user-id]").dataset.userId);
 
 socket.on("snapshot", (snapshot) => {
   agents.clear();
   for (const agent of snapshot.agents || []) agents.set(agent.agent_id, agent);
+  showMonitoring(snapshot.monitoring);
   renderAgents();
   showWallboard(snapshot.wallboard);
   showWaiting(snapshot.queues);
@@ -27,6 +31,11 @@ socket.on("snapshot", (snapshot) => {
 
 socket.on("agent_state", (agent) => {
   agents.set(agent.agent_id, agent);
+  renderAgents();
+});
+
+socket.on("monitoring", (item) => {
+  monitoringChanged(item);
   renderAgents();
 });
 
@@ -38,11 +47,12 @@ socket.on("call_flagged", (flagged) => callFlagged(flagged, agents.get(flagged.a
 async function setState(agent, state) {
   show(message, false);
   const answer = await ask(socket, "force_state", { agent_id: agent.agent_id, state });
-  if (!answer.ok) {
-    const name = agent.name || `Agent ${agent.agent_id}`;
-    message.textContent = `${name} could not be set ${humanize(state)}: ${answer.error}`;
-    show(message, true);
-  }
+  if (!answer.ok) showError(`${agent.name || `Agent ${agent.agent_id}`} could not be set ${humanize(state)}: ${answer.error}`);
+}
+
+function showError(text) {
+  message.textContent = text;
+  show(message, true);
 }
 
 function renderAgents() {
@@ -53,7 +63,8 @@ function renderAgents() {
     h("td", {}, h("span", { class: "state-badge", "data-state": agent.state }, humanize(agent.state))),
     h("td", { class: "num", "data-since": agent.since }, formatDuration(secondsSince(agent.since))),
     h("td", {}, agent.reason || ""),
-    h("td", { class: "small muted" }, agent.call_sid || ""),
+    h("td", {}, h("span", { class: "small muted" }, agent.call_sid || ""),
+      monitoringControls(agent, { me, socket, onError: showError })),
     h("td", { class: "set-state" }, SETTABLE_STATES.map((state) => h("button", {
       type: "button", class: "button-small", "data-testid": `set-${state}`, disabled: agent.state === state,
       "aria-label": `Set ${agent.name || `agent ${agent.agent_id}`} ${humanize(state)}`,

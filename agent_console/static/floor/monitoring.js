@@ -1,0 +1,65 @@
+// Monitoring on the floor: a supervisor listens to, whispers to or barges into an agent's live call, and every
+// supervisor sees who monitors which agent and how. The agent's console is never told.
+
+import { ask } from "../socket.js";
+import { h } from "../dom.js";
+
+const MODES = [
+  { mode: "listen", label: "Listen", doing: "Listening" },
+  { mode: "whisper", label: "Whisper", doing: "Whispering" },
+  { mode: "barge", label: "Barge", doing: "Barged in" },
+];
+
+// agent id -> the monitorings of that agent's call ({supervisor_id, supervisor, mode, call_sid}), by supervisor
+const monitored = new Map();
+
+/** Every call monitored when the supervisor connected (the snapshot's list). */
+export function showMonitoring(list) {
+  monitored.clear();
+  for (const item of list || []) monitoringChanged(item);
+}
+
+/** A supervisor started, switched or stopped monitoring an agent's call (`mode` null: stopped). */
+export function monitoringChanged(item) {
+  const bySupervisor = monitored.get(item.agent_id) || new Map();
+  if (item.mode) bySupervisor.set(item.supervisor_id, item);
+  else bySupervisor.delete(item.supervisor_id);
+  monitored.set(item.agent_id, bySupervisor);
+}
+
+/** Under the agent's call: who monitors it and how, and the buttons of this supervisor (`me`), which ask over
+ * `socket`; a refusal goes to `onError`. */
+export function monitoringControls(agent, { me, socket, onError }) {
+  const here = [...(monitored.get(agent.agent_id) || new Map()).values()]
+    .filter((item) => item.call_sid === agent.call_sid);
+  const mine = here.find((item) => item.supervisor_id === me);
+  const name = agent.name || `agent ${agent.agent_id}`;
+  const talking = agent.state === "on_call" && agent.call_sid && !agent.held && !agent.dialing;
+  return h("div", { class: "monitor", "data-testid": "monitor", title: "The agent is not told" },
+    here.map((item) => h("span", { class: "monitor-badge", "data-mode": item.mode, "data-testid": "monitoring-mode" },
+      `${doing(item.mode)} · ${item.supervisor_id === me ? "you" : item.supervisor || "a supervisor"}`)),
+    talking ? MODES.map(({ mode, label }) => h("button", {
+      type: "button", class: "button-small", "data-testid": `monitor-${mode}`, disabled: mine?.mode === mode,
+      "aria-label": `${label} ${mode === "barge" ? "into the call of" : "to the call of"} ${name}`,
+      onclick: () => monitor(socket, agent, mode, onError),
+    }, label)) : null,
+    mine ? h("button", {
+      type: "button", class: "button-small", "data-testid": "monitor-stop", "aria-label": `Stop monitoring ${name}`,
+      onclick: () => stop(socket, agent, onError),
+    }, "Stop") : null);
+}
+
+function doing(mode) {
+  return MODES.find((item) => item.mode === mode)?.doing || mode;
+}
+
+async function monitor(socket, agent, mode, onError) {
+  const answer = await ask(socket, "monitor", { agent_id: agent.agent_id, mode });
+  if (!answer.ok) onError(`Could not ${mode === "barge" ? "barge into" : `${mode} to`} the call of ${
+    agent.name || `agent ${agent.agent_id}`}: ${answer.error}`);
+}
+
+async function stop(socket, agent, onError) {
+  const answer = await ask(socket, "stop_monitoring");
+  if (!answer.ok) onError(`Could not stop monitoring ${agent.name || `agent ${agent.agent_id}`}: ${answer.error}`);
+}
