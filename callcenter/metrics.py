@@ -1,5 +1,5 @@
-"""`/metrics` for Prometheus: webhook latency, the floor (agents by state, callers waiting), the dial jobs, and
-each watched campaign's dial outcomes and abandon rate.
+"""`/metrics` for Prometheus: webhook latency, the floor (agents by state, callers waiting), the dial jobs, whether a
+pacer runs, and each watched campaign's dial outcomes and abandon rate.
 
 Two kinds of figures, each kept where every process can see it:
 - The webhook histogram is observed by the process that served the request. Under gunicorn with several workers
@@ -35,6 +35,7 @@ from dialer.progress import watched_progress
 
 from .console.wiring import current_router
 from .db import get_session
+from .pacer_lease import LEASE_KEY
 from .redis_store import get_redis
 
 MULTIPROCESS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"  # read by prometheus_client itself
@@ -112,6 +113,7 @@ class FloorCollector:
         yield self._agents()
         yield from self._queues()
         yield from self._jobs()
+        yield self._pacer()
         yield from self._campaigns()
 
     def _agents(self) -> GaugeMetricFamily:
@@ -147,6 +149,12 @@ class FloorCollector:
             failed.add_metric([queue.name], queue.failed_job_registry.count)
         yield waiting
         yield failed
+
+    def _pacer(self) -> GaugeMetricFamily:
+        family = GaugeMetricFamily("callcenter_pacer_running", "1 while a pacer holds its lease (renewed every round), "
+                                   "0 once none has for a lease's length: offers do not expire, campaigns do not dial.")
+        family.add_metric([], 1 if self.connection.exists(LEASE_KEY) else 0)
+        return family
 
     def _campaigns(self):
         labels = ["campaign_id", "campaign"]

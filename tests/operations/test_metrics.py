@@ -14,6 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from rq import Queue
 
 from agent_console.routing import QueuedCall, Router
+from callcenter.pacer_lease import PacerLease
 from crm_core.db import utcnow
 from crm_core.models import DialAttempt
 from dialer.jobs import enqueue_attempt
@@ -72,6 +73,15 @@ def test_dial_jobs_waiting_for_a_worker_are_counted(scrape, redis_client):
         enqueue(attempt_id)
 
     assert sample(scrape(), "callcenter_jobs_waiting", queue="dialer") == 3
+
+
+def test_a_running_pacer_shows_until_its_lease_runs_out(scrape, redis_client):
+    assert sample(scrape(), "callcenter_pacer_running") == 0
+    lease = PacerLease(redis_client, "host-a:1", 30)
+    lease.hold()
+    assert sample(scrape(), "callcenter_pacer_running") == 1
+    lease.release()
+    assert sample(scrape(), "callcenter_pacer_running") == 0
 
 
 def test_a_running_campaigns_dial_outcomes_and_abandon_rate_are_the_gates(scrape, db_session, make_dialing_campaign):
