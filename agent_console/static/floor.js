@@ -47,12 +47,15 @@ socket.on("call_flagged", (flagged) => callFlagged(flagged, agents.get(flagged.a
 async function setState(agent, state) {
   show(message, false);
   const answer = await ask(socket, "force_state", { agent_id: agent.agent_id, state });
-  if (!answer.ok) showError(`${agent.name || `Agent ${agent.agent_id}`} could not be set ${humanize(state)}: ${answer.error}`);
+  if (!answer.ok) {
+    showError(`${agent.name || `Agent ${agent.agent_id}`} could not be set ${humanize(state)}: ${answer.error}`);
+  }
 }
 
+/** Show a refusal on the floor's message line (none: hide it). */
 function showError(text) {
-  message.textContent = text;
-  show(message, true);
+  message.textContent = text || "";
+  show(message, Boolean(text));
 }
 
 function renderAgents() {

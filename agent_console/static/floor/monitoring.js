@@ -5,9 +5,9 @@ import { ask } from "../socket.js";
 import { h } from "../dom.js";
 
 const MODES = [
-  { mode: "listen", label: "Listen", doing: "Listening" },
-  { mode: "whisper", label: "Whisper", doing: "Whispering" },
-  { mode: "barge", label: "Barge", doing: "Barged in" },
+  { mode: "listen", label: "Listen", doing: "Listening", to: (name) => `Listen to the call of ${name}` },
+  { mode: "whisper", label: "Whisper", doing: "Whispering", to: (name) => `Whisper to ${name}` },
+  { mode: "barge", label: "Barge", doing: "Barged in", to: (name) => `Barge into the call of ${name}` },
 ];
 
 // agent id -> the monitorings of that agent's call ({supervisor_id, supervisor, mode, call_sid}), by supervisor
@@ -28,7 +28,7 @@ export function monitoringChanged(item) {
 }
 
 /** Under the agent's call: who monitors it and how, and the buttons of this supervisor (`me`), which ask over
- * `socket`; a refusal goes to `onError`. */
+ * `socket`; a refusal goes to `onError` (null when asking again). */
 export function monitoringControls(agent, { me, socket, onError }) {
   const here = [...(monitored.get(agent.agent_id) || new Map()).values()]
     .filter((item) => item.call_sid === agent.call_sid);
@@ -38,9 +38,9 @@ export function monitoringControls(agent, { me, socket, onError }) {
   return h("div", { class: "monitor", "data-testid": "monitor", title: "The agent is not told" },
     here.map((item) => h("span", { class: "monitor-badge", "data-mode": item.mode, "data-testid": "monitoring-mode" },
       `${doing(item.mode)} · ${item.supervisor_id === me ? "you" : item.supervisor || "a supervisor"}`)),
-    talking ? MODES.map(({ mode, label }) => h("button", {
+    talking ? MODES.map(({ mode, label, to }) => h("button", {
       type: "button", class: "button-small", "data-testid": `monitor-${mode}`, disabled: mine?.mode === mode,
-      "aria-label": `${label} ${mode === "barge" ? "into the call of" : "to the call of"} ${name}`,
+      "aria-label": to(name),
       onclick: () => monitor(socket, agent, mode, onError),
     }, label)) : null,
     mine ? h("button", {
@@ -54,12 +54,14 @@ function doing(mode) {
 }
 
 async function monitor(socket, agent, mode, onError) {
+  onError(null);
   const answer = await ask(socket, "monitor", { agent_id: agent.agent_id, mode });
-  if (!answer.ok) onError(`Could not ${mode === "barge" ? "barge into" : `${mode} to`} the call of ${
-    agent.name || `agent ${agent.agent_id}`}: ${answer.error}`);
+  const name = agent.name || `agent ${agent.agent_id}`;
+  if (!answer.ok) onError(`${MODES.find((item) => item.mode === mode).label} refused for ${name}: ${answer.error}`);
 }
 
 async function stop(socket, agent, onError) {
+  onError(null);
   const answer = await ask(socket, "stop_monitoring");
   if (!answer.ok) onError(`Could not stop monitoring ${agent.name || `agent ${agent.agent_id}`}: ${answer.error}`);
 }
