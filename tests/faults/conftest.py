@@ -244,32 +244,38 @@ def procfile_command(name: str) -> str:
     raise LookupError(f"no {name!r} process in the Procfile")
 
 
-class WebProcess:
-    """The Procfile's `web` process (its own process group) on a fixed port, to be killed and replaced."""
+class ProcfileProcess:
+    """A Procfile process (its own process group) for a platform whose web process listens on `port`: a `web`
+    serves there (and can be killed and replaced on the same port), a `pacer` or `worker` works for it."""
 
-    def __init__(self, port: int, environment: dict[str, str]):
+    def __init__(self, name: str, port: int, environment: dict[str, str], args: tuple[str, ...] = ()):
+        self.name = name
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.environment = environment
+        self.args = args
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        """Start it as a process manager would (through the shell); a web process is started once it answers."""
         environment = dict(os.environ, PORT=str(self.port), PATH=f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}",
                            **self.environment)
+        command = " ".join([procfile_command(self.name), *self.args])
         self.process = subprocess.Popen(
-            ["sh", "-c", f"exec {procfile_command('web')}"], env=environment, cwd=PROJECT_ROOT,
+            ["sh", "-c", f"exec {command}"], env=environment, cwd=PROJECT_ROOT,
             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_until(self._answers, 60, f"the web process on port {self.port} did not start")
+        if self.name == "web":
+            wait_until(self._answers, 60, f"the web process on port {self.port} did not start")
 
     def kill(self) -> None:
-        """SIGKILL the master and its worker at once: the machine running them died."""
+        """SIGKILL the process and its children at once: the machine running them died."""
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        """Quick shutdown (gunicorn's SIGQUIT): the test is over, nobody waits for open requests."""
+        """Quick shutdown (SIGQUIT for gunicorn, SIGTERM for the others): the test is over, nobody waits."""
         if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGQUIT)
+            os.killpg(self.process.pid, signal.SIGQUIT if self.name == "web" else signal.SIGTERM)
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -285,20 +291,22 @@ class WebProcess:
 
 
 @pytest.fixture
-def web_process(database_url, redis_url, redis_client, tables_emptied_afterwards):
-    """Start web processes on the test stores: `web_process(port, sandbox_url)`; all are stopped afterwards."""
+def procfile_process(database_url, redis_url, redis_client, tables_emptied_afterwards):
+    """Start Procfile processes on the test stores: `procfile_process(name, port, sandbox_url, *args)` for the
+    platform whose web process listens on `port`; all are stopped afterwards."""
     started = []
 
-    def start(port: int, sandbox_url: str) -> WebProcess:
-        web = WebProcess(port, {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": TEST_SECRET,
-                                "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "TWILIO_API_BASE_URL": sandbox_url})
-        started.append(web)
-        web.start()
-        return web
+    def start(name: str, port: int, sandbox_url: str, *args: str) -> ProcfileProcess:
+        process = ProcfileProcess(name, port, {
+            "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": TEST_SECRET,
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "TWILIO_API_BASE_URL": sandbox_url}, args)
+        started.append(process)
+        process.start()
+        return process
 
     yield start
-    for web in started:
-        web.stop()
+    for process in started:
+        process.stop()
 
 
 from tests.dialing.conftest import add_leads, make_dialing_campaign  # noqa: E402,F401  (shared dialing fixtures)

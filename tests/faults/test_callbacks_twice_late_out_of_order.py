@@ -64,7 +64,7 @@ def test_callbacks_twice_late_and_out_of_order_leave_one_interaction_and_one_out
         assert interaction.talk_seconds == call["duration"]
         answered = [call["created_at"] + e["t"] for e in call["transcript"] if e["event"] == "answered"]
         if answered:
-            assert abs(interaction.answered_at.timestamp() - answered[0]) <= 1, call["to"]
+            assert abs(interaction.answered_at.timestamp() - answered[0]) <= 2, call["to"]  # whole-second stamps
         assert interaction.answered_by == call["answered_by"]
         with engine.connect() as connection:
             statuses = connection.execute(sa.select(models.InteractionEvent.detail).where(
