@@ -124,3 +124,25 @@ def test_hold_takes_the_supervisor_off_the_call_and_after_resume_they_can_listen
         "barge", None, "listen", None], timeout=20)
     assert all(r.ended_at for r in monitoring_rows(committed_session, call_sid))
     assert [r.mode for r in monitoring_rows(committed_session, call_sid)] == ["barge", "listen"]
+
+
+def test_supervisor_listens_to_a_call_the_agent_placed(live_platform, committed_session, console_client, make_agent,
+                                                        supervisor, twilio_client):
+    callee = "+79265550000"
+    live_platform.sandbox.add_callee(callee, "human", answer_after=1, talk_for=600)
+    agent = make_agent()
+    desk = console_client(agent.id)
+    assert ask(desk, "set_state", {"state": "available"}, "/desk")["ok"]
+    placed = ask(desk, "dial", {"number": callee}, "/desk")
+    assert placed["ok"], placed
+    call_sid = placed["call_sid"]
+    wait_until(lambda: {"agent", "customer"} <= set(participants(twilio_client, call_sid)))
+
+    floor = console_client(supervisor.id, "/floor")
+    assert ask(floor, "monitor", {"agent_id": agent.id, "mode": "listen"})["ok"]
+    supervisor_in_room(twilio_client, call_sid, muted=True, coaching=False)
+    assert ask(desk, "hangup", namespace="/desk")["ok"]
+    desk.inbox.wait_for("call_ended")
+    floor.inbox.wait_for("monitoring", where=lambda m: m["mode"] is None, timeout=20)
+    [row] = monitoring_rows(committed_session, call_sid)
+    assert (row.mode, row.agent_id, row.ended_at is not None) == ("listen", agent.id, True)
