@@ -15,6 +15,7 @@ from .phones import normalize_phone
 MAX_NOTE_LENGTH = 10_000
 MAX_PHONES = 10
 SEARCH_LIMIT = 50
+MAX_FIELD_NAME = 64
 _TEXT_FIELDS = ("first_name", "last_name", "company_name", "email", "time_zone", "segment", "postal_code")
 _BOOL_FIELDS = ("consent_calls", "consent_marketing", "consent_recording")
 
@@ -102,7 +103,11 @@ def _apply_fields(customer: Customer, data: dict) -> None:
         raise ValidationError("body", "expected a JSON object")
     unknown = set(data) - {*_TEXT_FIELDS, *_BOOL_FIELDS, "kind", "language", "birthday", "phones"}
     if unknown:
-        raise ValidationError(sorted(unknown)[0], "unknown field")
+        name = sorted(unknown)[0]
+        # A key that cannot name a field (empty, or a whole paragraph) is reported on the body instead.
+        if name and len(name) <= MAX_FIELD_NAME and name.isprintable():
+            raise ValidationError(name, "unknown field")
+        raise ValidationError("body", f"unknown field {name[:MAX_FIELD_NAME]!r}")
     for name in _TEXT_FIELDS:
         if name in data:
             setattr(customer, name, _text(name, data[name]))

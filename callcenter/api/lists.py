@@ -22,9 +22,11 @@ from dialer.lists import build_list_from_segment, list_report
 from ..db import get_session
 from . import bp
 from .auth import require_user
+from .record_ids import is_record_id
 
 SUPERVISOR_ROLES = ("supervisor", "admin")
 MAPPED_FIELDS = ("phone", "name", "consent")
+MOMENT_YEARS = (1970, 2999)
 
 
 def supervisors_only(view):
@@ -50,14 +52,36 @@ def _body() -> dict:
     return body
 
 
+def _text(body: dict, name: str, default: str | None = None) -> str | None:
+    """A text field of the body (absent or null: `default`), or a ValidationError naming it."""
+    value = body.get(name)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise ValidationError(name, "must be text")
+    return value
+
+
+def _campaign(session, key, field: str) -> Campaign:
+    """The campaign a body or query names by id or by name; an id no campaign can have is not found."""
+    if isinstance(key, bool) or not isinstance(key, (int, str)):
+        raise ValidationError(field, "a campaign's id or name")
+    if (isinstance(key, int) or key.isdecimal()) and not is_record_id(int(key)):
+        raise NotFound("campaign", key)
+    return find_campaign(session, key)
+
+
 def _moment(value: str | None) -> datetime:
-    """`at` as ISO 8601 (UTC without an offset); default: now."""
+    """`at` as ISO 8601 (UTC without an offset); default: now. Years far from ours are refused: calling windows
+    and abandon windows are worked out around the moment, in every zone, and must stay within the calendar."""
     if not value:
         return utcnow()
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise ValidationError("at", "an ISO 8601 time, e.g. 2026-06-01T18:30+03:00") from None
+    if not MOMENT_YEARS[0] <= moment.year <= MOMENT_YEARS[1]:
+        raise ValidationError("at", f"a moment between the years {MOMENT_YEARS[0]} and {MOMENT_YEARS[1]}")
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
@@ -87,11 +111,11 @@ def list_campaigns():
 def create_campaign_route():
     """Create a campaign: name, profile, caller_id, purpose (service|advertising), mode."""
     body, session = _body(), get_session()
-    campaign = create_campaign(session, name=body.get("name"), profile_code=body.get("profile"),
-                               caller_id=body.get("caller_id"), purpose=body.get("purpose", "service"),
-                               mode=body.get("mode", "progressive"), default_region=_region())
+    campaign = create_campaign(session, name=_text(body, "name"), profile_code=_text(body, "profile"),
+                               caller_id=_text(body, "caller_id"), purpose=_text(body, "purpose", "service"),
+                               mode=_text(body, "mode", "progressive"), default_region=_region())
     session.commit()
-    return jsonify(_campaign_dict(campaign, body.get("profile"))), 201
+    return jsonify(_campaign_dict(campaign, _text(body, "profile"))), 201
 
 
 @bp.post("/campaigns/<int:campaign_id>/lists")
@@ -121,9 +145,9 @@ def segment_list(campaign_id: int):
     """Build a list from customers: name, ordered_within_days, not_contacted_days, segment."""
     body, session = _body(), get_session()
     call_list = build_list_from_segment(
-        session, find_campaign(session, campaign_id), name=body.get("name"), default_region=_region(), now=utcnow(),
+        session, find_campaign(session, campaign_id), name=_text(body, "name"), default_region=_region(), now=utcnow(),
         ordered_within_days=body.get("ordered_within_days"), not_contacted_days=body.get("not_contacted_days"),
-        segment=body.get("segment"), created_by=g.user.id)
+        segment=_text(body, "segment"), created_by=g.user.id)
     session.commit()
     return jsonify(list_report(session, call_list.id)), 201
 
@@ -166,8 +190,9 @@ def dnc_status():
 def dnc_add():
     """Add a number: number, reason, optional campaign_id."""
     body, session = _body(), get_session()
-    entry = dnc.add_number(session, body.get("number", ""), reason=body.get("reason"), default_region=_region(),
-                           now=utcnow(), campaign_id=_campaign_id(session, body), user_id=g.user.id)
+    entry = dnc.add_number(session, _text(body, "number", ""), reason=_text(body, "reason"),
+                           default_region=_region(), now=utcnow(), campaign_id=_campaign_id(session, body),
+                           user_id=g.user.id)
     session.commit()
     return jsonify(dnc.number_status(session, entry.e164, default_region=_region())), 201
 
@@ -178,8 +203,9 @@ def dnc_add():
 def dnc_remove():
     """Remove a number: number, reason (required, audited), optional campaign_id."""
     body, session = _body(), get_session()
-    entry = dnc.remove_number(session, body.get("number", ""), reason=body.get("reason"), default_region=_region(),
-                              now=utcnow(), campaign_id=_campaign_id(session, body), user_id=g.user.id)
+    entry = dnc.remove_number(session, _text(body, "number", ""), reason=_text(body, "reason"),
+                              default_region=_region(), now=utcnow(), campaign_id=_campaign_id(session, body),
+                              user_id=g.user.id)
     session.commit()
     return jsonify(dnc.number_status(session, entry.e164, default_region=_region()))
 
@@ -250,7 +276,7 @@ def save_profile_route(code: str):
     if g.user.role != "admin":
         abort(403, description="only admins define compliance profiles")
     body, session = _body(), get_session()
-    profile = save_profile(session, code, body.get("name") or "", body.get("rules"))
+    profile = save_profile(session, code, _text(body, "name") or "", body.get("rules"))
     session.commit()
     return jsonify(_profile_dict(profile))
 
@@ -262,7 +288,7 @@ def assign_profile(campaign_id: int):
     """Put a campaign under another profile: {"profile": "FR"}."""
     session = get_session()
     campaign = find_campaign(session, campaign_id)
-    code = _body().get("profile")
+    code = _text(_body(), "profile")
     seed_shipped_profiles(session)
     profile_id = session.scalar(sa.select(ComplianceProfile.id).where(ComplianceProfile.code == code))
     if profile_id is None:
@@ -278,7 +304,7 @@ def assign_profile(campaign_id: int):
 def gate_lookup():
     """Why can't I call this number now? `?number=...&campaign=...&at=ISO&mode=...` (nothing is recorded)."""
     session = get_session()
-    campaign = find_campaign(session, request.args.get("campaign", ""))
+    campaign = _campaign(session, request.args.get("campaign", ""), "campaign")
     decision = ComplianceGate(session, default_region=_region()).check(
         campaign, number=request.args.get("number", ""), now=_moment(request.args.get("at")),
         mode=request.args.get("mode") or None, record=False)
@@ -297,4 +323,4 @@ def campaign_abandon_rate(campaign_id: int):
 
 def _campaign_id(session, body: dict) -> int | None:
     key = body.get("campaign_id")
-    return None if key is None else find_campaign(session, key).id
+    return None if key is None else _campaign(session, key, "campaign_id").id

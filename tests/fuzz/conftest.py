@@ -22,6 +22,7 @@ from crm_core.calls import ANSWERED_BY, CALL_SID, CALL_STATUSES, MAX_CALLER_ID
 from crm_core.db import Base
 from crm_core.errors import InvalidPhoneNumber
 from crm_core.phones import normalize_phone
+from tests.dialer.conftest import headers_for  # noqa: F401  (API tokens of a given role)
 from tests.dialing.conftest import add_leads, make_dialing_campaign  # noqa: F401  (a running campaign to dial)
 
 # CI runs the same examples every time (derandomized, no example database): a failure is reproducible from the
