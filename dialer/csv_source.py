@@ -124,6 +124,8 @@ def _header_line(stream: BinaryIO, encoding: str) -> str:
     line = stream.readline(MAX_LINE_BYTES + 1)
     if len(line) > MAX_LINE_BYTES:
         raise ImportFailed(f"the header line is longer than {MAX_LINE_BYTES // 1024} KiB")
+    if b"\0" in line:
+        raise ImportFailed("the header holds a NUL byte: save the file as CSV text (not UTF-16 or .xlsx)")
     try:
         return line.decode(encoding).removeprefix("\ufeff")
     except UnicodeDecodeError:

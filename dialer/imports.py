@@ -7,6 +7,7 @@ import csv
 import io
 import multiprocessing
 import os
+import re
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -30,6 +31,11 @@ SQLITE_CACHE_KIB = -64 * 1024  # negative: KiB, as SQLite's cache_size pragma re
 LEAD_COLUMNS = ("list_id", "campaign_id", "row_number", "e164", "kind", "region", "time_zones", "name", "extra",
                 "customer_id", "consent_at", "status")
 REJECTION_COLUMNS = ("list_id", "row_number", "value", "reason")
+# A spreadsheet evaluates a cell starting with one of these (OWASP's "CSV injection"). Those starting with = or @
+# are always formulas; after + - tab or CR, only a function call, a reference to another sheet or program (!),
+# a comparison or a string can do harm: "+7 912 345-67-89" or "+79031234567 | extra | column" stay as typed.
+FORMULA_STARTS = ("=", "@", "+", "-", "\t", "\r")
+FORMULA_SYNTAX = re.compile(r"""^[=@]|[(!="']""")
 
 @dataclass(frozen=True)
 class ImportProgress:
@@ -86,7 +92,8 @@ def import_call_list(session: Session, stream: BinaryIO, *, campaign: Campaign, 
 
 
 def rejections_csv(session: Session, list_id: int) -> Iterator[str]:
-    """The rejected rows of a list as CSV text (row, value, reason), streamed in row order."""
+    """The rejected rows of a list as CSV text (row, value, reason), streamed in row order; a cell a spreadsheet
+    would run as a formula is written with a leading apostrophe, so opening the report runs nothing."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(("row", "value", "reason"))
@@ -94,13 +101,20 @@ def rejections_csv(session: Session, list_id: int) -> Iterator[str]:
         sa.select(ImportRejection.row_number, ImportRejection.value, ImportRejection.reason)
         .where(ImportRejection.list_id == list_id).order_by(ImportRejection.row_number)
         .execution_options(yield_per=1000))
-    for row in rows:
-        writer.writerow(row)
+    for number, value, reason in rows:
+        writer.writerow((number, spreadsheet_text(value), spreadsheet_text(reason)))
         if buffer.tell() > 64 * 1024:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def spreadsheet_text(cell: str | None) -> str | None:
+    """The cell as text a spreadsheet shows rather than evaluates: a formula gets a leading apostrophe."""
+    if cell and cell.startswith(FORMULA_STARTS) and FORMULA_SYNTAX.search(cell):
+        return "'" + cell
+    return cell
 
 
 class _ListStore:
