@@ -91,8 +91,8 @@ class SimulatedDesk:
         elif event == "call_ended":
             time.sleep(self.wrap_up_seconds)
             kind = "campaign" if data["call_sid"] in self.campaign_calls else "inbound"
-            if self._act("wrap_up", {"interaction_id": data["interaction_id"],
-                                     "disposition": self.dispositions[kind]}) is not None:
+            if self._act("wrap_up", {"interaction_id": data["interaction_id"], "disposition": self.dispositions[kind]},
+                         about=data["call_sid"]) is not None:
                 self.record.wrapped_up[data["call_sid"]] = data["interaction_id"]
         elif event in ("offer_expired", "wrap_up_expired"):
             self.record.expired += 1
@@ -115,7 +115,7 @@ class SimulatedDesk:
         if self._act("accept", {"call_sid": sid}) is not None:
             self.record.accepted.add(sid)
 
-    def _act(self, event: str, data: dict) -> dict | None:
+    def _act(self, event: str, data: dict, about: str = "") -> dict | None:
         """Send a desk event; a refusal because the call is gone is a race, any other refusal an error."""
         answer = self.client.call(event, data, namespace=DESK, timeout=30)
         if answer.get("ok"):
@@ -123,7 +123,7 @@ class SimulatedDesk:
         if answer.get("error") in GONE:
             self.record.gone += 1
         else:
-            self.record.errors.append(f"agent {self.agent_id} {event}: {answer.get('error')}")
+            self.record.errors.append(f"agent {self.agent_id} {event} {about} {data}: {answer.get('error')}")
         return None
 
 

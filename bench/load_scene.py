@@ -126,7 +126,8 @@ def _callers(session: Session, seed: int, limit: int = 5000) -> list[str]:
     """Numbers of customers who have orders, in a seeded order."""
     numbers = list(session.scalars(
         sa.select(models.PhoneNumber.e164)
-        .join(models.Order, models.Order.customer_id == models.PhoneNumber.customer_id).distinct().order_by(models.PhoneNumber.e164).limit(limit)))
+        .join(models.Order, models.Order.customer_id == models.PhoneNumber.customer_id)
+        .distinct().order_by(models.PhoneNumber.e164).limit(limit)))
     if not numbers:
         raise RuntimeError("no customer with orders to call the IVR")
     random.Random(seed).shuffle(numbers)
