@@ -1,6 +1,6 @@
-"""Fault fixtures: PRIVATE Redis and PostgreSQL servers that a test may stop, restart, pause or kill (never the
-shared ones other runs use), and the platform served over HTTP behind the sandbox on whichever stores a test
-picks."""
+"""Fault fixtures: PRIVATE Redis and PostgreSQL servers that a test may stop, restart or kill (never the shared
+ones other runs and CI use), the platform served over HTTP behind the sandbox on whichever stores a test picks,
+and the Procfile's processes to kill and replace."""
 
 from __future__ import annotations
 
@@ -131,27 +131,10 @@ class PrivatePostgres:
         """Fast shutdown: the server ends every session, as when it is restarted under a running platform."""
         self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
 
-    def postmaster_pid(self) -> int:
-        return int((self.data_dir / "postmaster.pid").read_text().split()[0])
-
-    def pause(self) -> None:
-        """Freeze every server process (SIGSTOP): connections stay open and queries hang, as on a stalled host."""
-        for pid in self._server_pids():
-            os.kill(pid, signal.SIGSTOP)
-
-    def resume(self) -> None:
-        for pid in self._server_pids():
-            os.kill(pid, signal.SIGCONT)
-
-    def _server_pids(self) -> list[int]:
-        postmaster = self.postmaster_pid()
-        children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True).stdout.split()
-        return [postmaster, *map(int, children)]
-
 
 @pytest.fixture(scope="session")
 def private_postgres():
-    """A private PostgreSQL cluster, migrated to head, that tests may stop, restart and pause."""
+    """A private PostgreSQL cluster, migrated to head, that tests may stop and start again."""
     bin_dir = _postgres_binaries()
     if bin_dir is None:
         pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
@@ -164,7 +147,6 @@ def private_postgres():
         server.create()
         schema.upgrade(server.url)
         yield server
-        server.resume()
         server.stop()
     finally:
         shutil.rmtree(base, ignore_errors=True)
