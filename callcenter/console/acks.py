@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from functools import wraps
 
@@ -16,14 +17,20 @@ from ..db import get_session
 
 log = logging.getLogger(__name__)
 
+MAX_RECORD_ID = 2 ** 31 - 1  # ids are 32-bit integer columns
+WHOLE_NUMBER = re.compile(r"\s*[0-9]+\s*")
+
 
 def acknowledged(handler):
-    """Run a handler as one unit of work: commit on success, answer {ok: false, error, field?} on refusal."""
+    """Run a handler as one unit of work: commit on success, answer {ok: false, error, field?} on refusal. An
+    event sent with something other than an object (or nothing) is refused before the handler runs."""
 
     @wraps(handler)
     def wrapper(self, data=None):
-        if not isinstance(data, dict):
+        if data is None:
             data = {}
+        if not isinstance(data, dict):
+            return {"ok": False, "error": "the event's data must be an object", "field": "data"}
         try:
             result = handler(self, data) or {}
             get_session().commit()
@@ -43,19 +50,35 @@ def acknowledged(handler):
 
 
 def int_field(value, field: str) -> int:
-    """An event's whole-number field, or a ValidationError naming it."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(field, "must be a whole number") from None
+    """An event's record id (a whole number, or one written as text), or a ValidationError naming it."""
+    if isinstance(value, str) and WHOLE_NUMBER.fullmatch(value):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(field, "must be a whole number")
+    if not 0 < value <= MAX_RECORD_ID:
+        raise ValidationError(field, "is not the id of a record")
+    return value
+
+
+def text_field(value, field: str, *, max_length: int | None = None) -> str:
+    """An event's text field (absent or null: empty), or a ValidationError naming it."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(field, "must be text")
+    if max_length is not None and len(value) > max_length:
+        raise ValidationError(field, f"at most {max_length} characters")
+    return value
 
 
 def datetime_field(value, field: str) -> datetime | None:
     """An event's optional ISO 8601 time with a zone, or a ValidationError naming it."""
     if value in (None, ""):
         return None
+    if not isinstance(value, str):
+        raise ValidationError(field, "must be an ISO 8601 date and time")
     try:
-        parsed = datetime.fromisoformat(str(value))
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         raise ValidationError(field, "must be an ISO 8601 date and time") from None
     if parsed.tzinfo is None:

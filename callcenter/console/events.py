@@ -11,7 +11,7 @@ from crm_core.wrapup import Outcome
 from dialer import preview
 from dialer.jobs import app_enqueue
 
-from .acks import acknowledged, datetime_field, int_field
+from .acks import acknowledged, datetime_field, int_field, text_field
 from .floor_events import FloorNamespace
 from .wiring import agent_room, current_desk, current_router
 
@@ -44,18 +44,19 @@ class DeskNamespace(Namespace):
     @acknowledged
     def on_set_state(self, data):
         desk = current_desk()
-        status = desk.set_state(current_user.id, str(data.get("state", "")), str(data.get("reason", ""))[:64])
+        status = desk.set_state(current_user.id, text_field(data.get("state"), "state"),
+                                text_field(data.get("reason"), "reason")[:64])
         preview.offer_previews(desk, now=utcnow(), agent_ids=[current_user.id])
         return {"state": status.state}
 
     @acknowledged
     def on_accept(self, data):
-        interaction = current_desk().accept(current_user.id, str(data.get("call_sid", "")))
+        interaction = current_desk().accept(current_user.id, text_field(data.get("call_sid"), "call_sid"))
         return {"interaction_id": interaction.id}
 
     @acknowledged
     def on_decline(self, data):
-        current_desk().decline(current_user.id, str(data.get("call_sid", "")))
+        current_desk().decline(current_user.id, text_field(data.get("call_sid"), "call_sid"))
 
     @acknowledged
     def on_hangup(self, data):
@@ -81,22 +82,23 @@ class DeskNamespace(Namespace):
         queue = data.get("queue")
         return current_desk().transfer(
             current_user.id, to_agent=None if to_agent in (None, "") else int_field(to_agent, "to_agent"),
-            queue=None if queue in (None, "") else str(queue), note=str(data.get("note") or ""))
+            queue=text_field(queue, "queue") or None, note=text_field(data.get("note"), "note"))
 
     @acknowledged
     def on_dial(self, data):
         customer_id = data.get("customer_id")
         interaction = current_desk().dial(
-            current_user.id, str(data.get("number") or "")[:64],
+            current_user.id, text_field(data.get("number"), "number")[:64],
             customer_id=None if customer_id in (None, "") else int_field(customer_id, "customer_id"))
         return {"call_sid": interaction.call_sid, "interaction_id": interaction.id}
 
     @acknowledged
     def on_wrap_up(self, data):
         outcome = Outcome(
-            disposition=str(data.get("disposition", "")), notes=str(data.get("notes") or ""),
+            disposition=text_field(data.get("disposition"), "disposition"),
+            notes=text_field(data.get("notes"), "notes"),
             callback_at=datetime_field(data.get("callback_at"), "callback_at"),
-            ticket_subject=str(data["ticket_subject"]) if data.get("ticket_subject") else None,
+            ticket_subject=text_field(data.get("ticket_subject"), "ticket_subject") or None,
         )
         desk = current_desk()
         result = desk.wrap_up(current_user.id, int_field(data.get("interaction_id"), "interaction_id"), outcome)
@@ -119,7 +121,7 @@ class DeskNamespace(Namespace):
     def on_offer_response(self, data):
         logged = current_desk().offer_response(
             current_user.id, int_field(data.get("interaction_id"), "interaction_id"),
-            int_field(data.get("offer_id"), "offer_id"), str(data.get("response") or ""))
+            int_field(data.get("offer_id"), "offer_id"), text_field(data.get("response"), "response"))
         return {"offer_id": logged.offer_id, "response": logged.response}
 
     @acknowledged

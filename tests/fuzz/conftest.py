@@ -22,6 +22,8 @@ from crm_core.calls import ANSWERED_BY, CALL_SID, CALL_STATUSES, MAX_CALLER_ID
 from crm_core.db import Base
 from crm_core.errors import InvalidPhoneNumber
 from crm_core.phones import normalize_phone
+from tests.conftest import free_port
+from tests.console.conftest import desk_client, login_as  # noqa: F401  (Socket.IO clients of logged-in users)
 from tests.dialer.conftest import headers_for  # noqa: F401  (API tokens of a given role)
 from tests.dialing.conftest import add_leads, make_dialing_campaign  # noqa: F401  (a running campaign to dial)
 
@@ -60,12 +62,23 @@ json_value = st.recursive(
 
 
 @pytest.fixture
+def app(make_app):
+    """The app, its telephony pointed at a port nobody listens on: nothing the fuzzer sends reaches a provider."""
+    return make_app(TWILIO_API_BASE_URL=f"http://127.0.0.1:{free_port()}")
+
+
+@pytest.fixture
 def isolated(connection, redis_client):
-    """Run one generated example in its own savepoint and on an empty Redis, so examples never see each other."""
+    """Run one generated example in its own savepoint and (unless `keep_redis`, for a connected console whose
+    routing state must stay) on an empty Redis, so examples never see each other."""
 
     class Unit:
+        def __init__(self, keep_redis: bool = False):
+            self.keep_redis = keep_redis
+
         def __enter__(self):
-            redis_client.flushdb()
+            if not self.keep_redis:
+                redis_client.flushdb()
             self.savepoint = connection.begin_nested()
             return self
 

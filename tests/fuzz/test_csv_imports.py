@@ -158,8 +158,8 @@ def test_the_rejected_rows_report_never_hands_a_spreadsheet_a_formula(db_session
                            min_size=1, max_size=6))
     def exported(values):
         db_session.execute(sa.delete(ImportRejection).where(ImportRejection.list_id == call_list.id))
-        db_session.add_all(ImportRejection(list_id=call_list.id, row_number=n + 2, value=value[:255], reason=value[:255])
-                           for n, value in enumerate(values))
+        db_session.add_all(ImportRejection(list_id=call_list.id, row_number=n + 2, value=value[:255],
+                                           reason=value[:255]) for n, value in enumerate(values))
         db_session.flush()
         report = list(csv.reader(io.StringIO("".join(rejections_csv(db_session, call_list.id)), newline="")))
         for (_, value, reason), written in zip(report[1:], values):
