@@ -19,8 +19,8 @@ from callcenter.voice.twiml import GOODBYE
 from crm_core import models
 from crm_core.db import utcnow
 from crm_core.users import create_user
-from dialer.engine import REENQUEUE_AFTER
-from dialer.jobs import pace_campaigns
+from dialer.engine import RECONCILE_AFTER, REENQUEUE_AFTER, start_attempt
+from dialer.jobs import pace_campaigns, place_attempt
 
 from .conftest import interactions_of, wait_until
 
@@ -135,6 +135,42 @@ def test_dial_jobs_lost_with_redis_are_enqueued_again_and_each_lead_is_dialed_on
     assert {a.call_sid for a in attempts} == {c["sid"] for c in calls}
     for lead in leads:
         assert session.get(models.LeadSchedule, lead.id).tries == 1
+    session.rollback()
+
+
+def test_a_campaign_call_ending_while_redis_is_down_is_settled_once_when_redis_is_back(
+        live_platform, private_redis, committed_session, make_dialing_campaign, add_leads, engine):
+    session, sandbox = committed_session, live_platform.sandbox
+    number = "+79160000203"
+    campaign = make_dialing_campaign(session)
+    [lead] = add_leads(session, campaign, [number])
+    session.commit()
+    sandbox.add_callee(number, "machine", answer_after=1)
+    app = live_platform.app
+
+    private_redis.stop()
+    with app.app_context():
+        from callcenter.db import close_session, get_session
+
+        try:
+            attempt = start_attempt(get_session(), campaign, lead, now=utcnow())
+            get_session().commit()
+        finally:
+            close_session()
+        place_attempt(attempt.id)  # the dial job itself: its queue is down with Redis
+    [placed] = sandbox.calls()
+    call = sandbox.wait(placed["sid"], timeout=60)
+    private_redis.start()
+    with app.app_context():
+        _pace(now=utcnow() + RECONCILE_AFTER + timedelta(seconds=1))
+        _pace(now=utcnow() + RECONCILE_AFTER + timedelta(seconds=2))
+
+    [interaction] = interactions_of(engine, call["sid"])
+    assert interaction.status == "completed"
+    [attempt] = session.scalars(sa.select(models.DialAttempt)).all()
+    assert (attempt.status, session.get(models.AttemptOutcome, attempt.id).outcome) == ("completed", "machine")
+    assert session.get(models.LeadSchedule, lead.id).tries == 1
+    assert [c["to"] for c in sandbox.calls()] == [number]
     session.rollback()
 
 
