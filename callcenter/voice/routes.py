@@ -127,13 +127,21 @@ def agent_leg_done():
     session = get_session()
     interaction = _call()
     agent_id = _int(request.args.get("agent"))
-    calls.record_event(session, interaction, "agent_leg_ended", {
-        "agent_id": agent_id, "status": request.form.get("DialCallStatus", "")})
-    current_desk().agent_leg_ended(agent_id, interaction.call_sid)
-    session.commit()
+    if not _leg_closed(interaction, agent_id):  # a device that never answered was dealt with already
+        calls.record_event(session, interaction, "agent_leg_ended", {
+            "agent_id": agent_id, "status": request.form.get("DialCallStatus", "")})
+        current_desk().agent_leg_ended(agent_id, interaction.call_sid)
+        session.commit()
     response = VoiceResponse()
     response.hangup()
     return twiml(response)
+
+
+def _leg_closed(interaction, agent_id: int | None) -> bool:
+    """Whether the agent's latest leg on this call has its end on the timeline already."""
+    legs = [event.kind for event in interaction.events if event.kind in ("agent_connecting", "agent_leg_ended")
+            and (event.detail or {}).get("agent_id") == agent_id]
+    return bool(legs) and legs[-1] == "agent_leg_ended"
 
 
 def _queue_name() -> str:

@@ -79,6 +79,8 @@ def test_an_agent_whose_device_never_answers_goes_on_a_break_and_the_caller_reac
     committed_session.expire_all()
     interaction = committed_session.scalars(
         sa.select(models.Interaction).where(models.Interaction.call_sid == call_sid)).one()
-    missed = [e.detail for e in interaction.events if e.kind == "agent_leg_ended" and e.detail["agent_id"] == olga.id]
-    assert missed[0]["status"] == "no-answer"
+    legs = [(e.kind, e.detail["agent_id"], e.detail.get("status")) for e in interaction.events
+            if e.kind in ("agent_connecting", "agent_leg_ended")]
+    assert legs == [("agent_connecting", olga.id, None), ("agent_leg_ended", olga.id, "no-answer"),
+                    ("agent_connecting", ivan.id, None), ("agent_leg_ended", ivan.id, "completed")]
     assert interaction.agent_id == ivan.id
