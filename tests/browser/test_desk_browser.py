@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from crm_core import models
 from crm_core.users import create_user
 from tests.dialing.conftest import add_leads, make_dialing_campaign  # noqa: F401  (the dialer's fixtures)
+from tests.monitoring.rooms import devices_in_room, room_of
 
 pytestmark = pytest.mark.slow
 
@@ -100,9 +101,15 @@ def wait_for_transcript(sandbox, call_sid: str, event: str, timeout: float = 10.
     raise AssertionError(f"no {event!r} {details or ''} in the transcript of {call_sid} within {timeout}s")
 
 
-def wait_until_bridged(sandbox, call_sid: str, agent_id: int | None = None) -> None:
-    """Wait for the caller to be talking to an agent's device (that agent's, if named)."""
-    wait_for_transcript(sandbox, call_sid, "bridged", **({"to": f"client:agent-{agent_id}"} if agent_id else {}))
+def wait_until_bridged(sandbox, call_sid: str, agent_id: int | None = None, timeout: float = 10.0) -> None:
+    """Wait for the caller to be talking to an agent's device (that agent's, if named): both in the call's room."""
+    wait_for_transcript(sandbox, call_sid, "conference", timeout, name=room_of(call_sid))
+    wanted = f"client:agent-{agent_id}" if agent_id else None
+    deadline = time.monotonic() + timeout
+    while not any(wanted in (None, joined) for joined in devices_in_room(sandbox, call_sid)):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no agent's device ({wanted or 'any'}) joined the room of {call_sid} within {timeout}s")
+        time.sleep(0.1)
 
 
 def test_agent_takes_a_known_callers_call_and_logs_its_outcome(
