@@ -79,6 +79,11 @@ class Config:
     LOGIN_FAILURE_WINDOW_SECONDS: int = 900
     # How long a locked-out username or address is refused, even with the right password.
     LOGIN_LOCKOUT_SECONDS: int = 900
+    # Lets a scraper on another host read /metrics with "Authorization: Bearer <token>"; empty: local clients only.
+    METRICS_TOKEN: str = ""
+    # Reverse proxies in front of the web processes that set X-Forwarded-For/-Proto/-Host (0: none). The login
+    # lockout counts failures per client address: behind a proxy, without this, every agent shares its address.
+    TRUSTED_PROXY_COUNT: int = 0
     # Port of the web process (used by `callcenter up`).
     PORT: int = 5000
     # Port of the local Twilio sandbox (used by `callcenter up` and `callcenter sandbox`).
@@ -137,6 +142,8 @@ class Config:
                     "WALLBOARD_TARGET_SECONDS", "WALLBOARD_LONGEST_WAIT_ALERT_SECONDS"):
             if not 1 <= getattr(self, key) <= 3600:
                 raise ConfigError(key, "must be between 1 and 3600 seconds")
+        if not 0 <= self.TRUSTED_PROXY_COUNT <= 5:
+            raise ConfigError("TRUSTED_PROXY_COUNT", "must be between 0 and 5")
         for key in ("WALLBOARD_SERVICE_LEVEL_PERCENT", "WALLBOARD_ABANDON_WARNING_PERCENT"):
             if not 0 < getattr(self, key) <= 100:
                 raise ConfigError(key, "must be a percentage above 0 and at most 100")

@@ -4,6 +4,7 @@ any script that is not one of our own files (a name or note that slipped past es
 from __future__ import annotations
 
 from flask import Flask, Response, current_app
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Scripts, styles and images only from our own /static files: the pages have no inline script or style (their
 # chart data is an inert application/json block). Socket.IO's websocket is same-origin ('self'). With real
@@ -35,7 +36,12 @@ STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 def init_app(app: Flask) -> None:
+    """Send the headers on every response; behind TRUSTED_PROXY_COUNT proxies, take the client's address and
+    scheme from their X-Forwarded-* headers (and only then: anyone can send those headers)."""
     app.after_request(add_security_headers)
+    proxies = app.config["TRUSTED_PROXY_COUNT"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def add_security_headers(response: Response) -> Response:

@@ -81,8 +81,7 @@ def metrics():
 
 def _check_scraper() -> None:
     """Bearer METRICS_TOKEN when one is set, else a local client not behind a proxy."""
-    # .get: METRICS_TOKEN is read from the environment once config.Config has the key; until then it is unset.
-    token = current_app.config.get("METRICS_TOKEN", "")
+    token = current_app.config["METRICS_TOKEN"]
     if token:
         given = request.headers.get("Authorization", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):

@@ -71,6 +71,29 @@ def test_one_address_guessing_many_usernames_is_locked_out(log_in, olga):
     assert log_in("olga", PASSWORD, address="192.0.2.10").status_code == 302
 
 
+def test_behind_a_trusted_proxy_each_client_address_is_counted_on_its_own(make_app, log_in, olga):
+    behind_proxy = make_app(TRUSTED_PROXY_COUNT=1, **LIMITS)
+    floor = behind_proxy.test_client()
+    floor.environ_base["REMOTE_ADDR"] = "10.0.0.1"  # the proxy
+    for n in range(LIMITS["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
+        floor.post("/login", data={"username": f"guess{n}", "password": "wrong", "csrf_token": csrf_token_of(floor)},
+                   headers={"X-Forwarded-For": "203.0.113.9"})
+    agent = behind_proxy.test_client()
+    agent.environ_base["REMOTE_ADDR"] = "10.0.0.1"
+    answer = agent.post("/login", data={"username": "olga", "password": PASSWORD, "csrf_token": csrf_token_of(agent)},
+                        headers={"X-Forwarded-For": "192.0.2.44"})
+    assert answer.status_code == 302  # the guesser's address is locked out, the proxy's other clients are not
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_not_believed(log_in, throttled_app, olga):
+    for n in range(LIMITS["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
+        client = throttled_app.test_client()
+        client.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+        client.post("/login", data={"username": f"guess{n}", "password": "wrong", "csrf_token": csrf_token_of(client)},
+                    headers={"X-Forwarded-For": f"192.0.2.{n}"})  # a guesser pretending to be many clients
+    assert log_in("olga", PASSWORD, address="203.0.113.9").status_code == 429
+
+
 def test_web_processes_share_the_counters(make_app, log_in, olga):
     other_process = make_app(**LIMITS)
     log_in("olga", "wrong password")
