@@ -79,7 +79,10 @@ def open_csv(stream: BinaryIO, *, encoding: str = "auto", delimiter: str | None 
         delimiter = max(DELIMITERS, key=header_line.count)
     elif delimiter not in DELIMITERS:
         raise ImportFailed(f"the delimiter must be one of {' '.join(map(repr, DELIMITERS))}", field="delimiter")
-    header = tuple(h.strip() for h in next(csv.reader([header_line], delimiter=delimiter), []))
+    try:
+        header = tuple(h.strip() for h in next(csv.reader([header_line], delimiter=delimiter), []))
+    except csv.Error as exc:  # e.g. a carriage return alone inside it: lines end with \n or \r\n
+        raise ImportFailed(f"the header cannot be read as CSV: {exc}") from None
     return CsvSource(stream, chosen, delimiter, _layout(header, mapping or {}))
 
 

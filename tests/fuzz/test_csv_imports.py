@@ -42,7 +42,7 @@ def call_list_files(draw) -> tuple[bytes, str, str, list[list[str]], list[str]]:
     rows = draw(st.lists(st.one_of(
         st.fixed_dictionaries({"phone": st.one_of(valid_numbers, cells)} | {name: cells for name in extra})
         .map(lambda row: [row[name] for name in header]),
-        st.lists(cells, max_size=len(header) + 2)), min_size=1, max_size=12))
+        st.lists(cells, min_size=1, max_size=len(header) + 2)), min_size=1, max_size=12))
     line_end = draw(st.sampled_from(["\n", "\r\n"]))
     # The csv module quotes a cell holding a line end only if it is its own: a bare CR must not appear unquoted.
     rows = [[cell.encode(encoding, "ignore").decode(encoding).replace("\r", "" if line_end == "\n" else "\r")
@@ -117,6 +117,8 @@ def test_every_row_of_a_messy_file_is_a_lead_or_a_rejection_with_its_reason(uplo
     (b"\n+79123456789\n", "auto", "header"),
     (b"phone\n" + b"+7912" + b"9" * 70_000 + b"\n", "auto", "longer than 64 KiB"),
     (b'phone\n"+79123456789\n' + b"x" * 70_000, "auto", "longer than 64 KiB"),
+    (b"\r\x01", "auto", "the header cannot be read as CSV"),
+    (b"phone\rname\r+79123456789\r", "auto", "the header cannot be read as CSV"),
 ])
 def test_a_file_that_cannot_be_read_is_refused_with_its_reason_and_stores_nothing(upload, row_counts, data, encoding,
                                                                                   message):
