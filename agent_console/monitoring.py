@@ -77,16 +77,19 @@ class Monitoring:
         if interaction is None:
             raise DeskError("this call is not known yet; try again in a moment")
         room = call_room(call_sid)
-        agent_leg = self._agent_leg(room)
+        in_room = self._ask(lambda: self.telephony.participants(room))
+        agent_leg = next((p.call_sid for p in in_room if p.label == AGENT_LABEL), None)
+        if agent_leg is None:
+            raise DeskError("the agent's device has not joined the call yet; try again in a moment")
         coach = agent_leg if mode == "whisper" else None
         current = self._current(supervisor_id)
-        if current is not None and current.interaction_id == interaction.id:
+        if current is not None and current.leg_sid in {p.call_sid for p in in_room}:
             self._ask(lambda: self.telephony.update_participant(room, current.leg_sid, muted=mode == "listen",
                                                                 coach=coach))
             leg_sid = current.leg_sid
             current.ended_at = utcnow()
         else:
-            if current is not None:
+            if current is not None:  # on another call (or a leg that is gone): leave it first
                 self.stop(supervisor_id)
             leg_sid = self._ask(lambda: self.telephony.add_to_conference(
                 room, f"client:{supervisor_identity(supervisor_id)}", label=SUPERVISOR_LABEL,
@@ -143,14 +146,6 @@ class Monitoring:
             raise DeskError(f"{status.name or 'this agent'} is not talking to the caller now "
                             f"({'on hold' if status.held else 'still dialing'})")
         return status.call_sid
-
-    def _agent_leg(self, room: str) -> str:
-        """The CallSid of the agent's device in the room."""
-        participants = self._ask(lambda: self.telephony.participants(room))
-        leg = next((p.call_sid for p in participants if p.label == AGENT_LABEL), None)
-        if leg is None:
-            raise DeskError("the agent's device has not joined the call yet; try again in a moment")
-        return leg
 
     def _current(self, supervisor_id: int) -> MonitoringSession | None:
         return self.session.scalar(sa.select(MonitoringSession).where(
