@@ -52,6 +52,8 @@ class Conferencing(Protocol):
 
     def participants(self, room: str) -> list: ...
 
+    def answer_for_browser(self, identity: str) -> None: ...
+
     def update_participant(self, room: str, call_sid: str, *, muted: bool, coach: str | None = None) -> None: ...
 
     def remove_participant(self, room: str, call_sid: str) -> None: ...
@@ -91,8 +93,10 @@ class Monitoring:
         else:
             if current is not None:  # on another call (or a leg that is gone): leave it first
                 self.stop(supervisor_id)
+            softphone = supervisor_identity(supervisor_id)
+            self._ask(lambda: self.telephony.answer_for_browser(softphone))  # the local sandbox's stand-in
             leg_sid = self._ask(lambda: self.telephony.add_to_conference(
-                room, f"client:{supervisor_identity(supervisor_id)}", label=SUPERVISOR_LABEL,
+                room, f"client:{softphone}", label=SUPERVISOR_LABEL,
                 muted=mode == "listen", coach=coach, timeout=SUPERVISOR_RING_SECONDS,
                 status_callback=self.webhook_url("voice.monitor_leg_status")))
         row = MonitoringSession(interaction_id=interaction.id, supervisor_id=supervisor_id, agent_id=agent_id,

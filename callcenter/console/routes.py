@@ -19,7 +19,7 @@ from ..db import get_session
 from ..redis_store import get_redis
 from ..telephony import provider
 from ..telephony.hold_music import hold_music_wav
-from ..telephony.provider import REAL_TWILIO_API, TelephonyError
+from ..telephony.provider import TelephonyError
 from . import bp
 from .auth import ConsoleUser, supervisor_required
 from .login_throttle import Lockout, LoginThrottle
@@ -152,11 +152,11 @@ def demo_call():
         script = parse_press_script(press) if press.strip() else None  # no keys: an interactive caller
     except (InvalidPhoneNumber, ValueError) as exc:
         raise ValidationError("from", str(exc)) from exc
+    provider().answer_for_browser(agent_identity(current_user.id))
     with SandboxClient(current_app.config["TWILIO_API_BASE_URL"]) as sandbox:
-        sandbox.add_device(f"client:agent-{current_user.id}", auto_answer=True, answer_after=1.0)
         sid = sandbox.place_call(caller, current_app.config["TWILIO_PHONE_NUMBER"], script, patience=300)
     return jsonify(call_sid=sid), 201
 
 
 def _sandbox_mode() -> bool:
-    return current_app.config["TWILIO_API_BASE_URL"].rstrip("/") != REAL_TWILIO_API
+    return provider().is_sandbox

@@ -54,6 +54,7 @@ class TwilioProvider:
         if api_base_url.rstrip("/") != REAL_TWILIO_API:
             http_client = RedirectingHttpClient(api_base_url, timeout=10)
         self.client = Client(account_sid, auth_token, http_client=http_client)
+        self.sandbox_url = api_base_url if http_client is not None else None
         self.account_sid = account_sid
         self.caller_id = caller_id
         self._api_key, self._api_secret, self._twiml_app_sid = api_key, api_secret, twiml_app_sid
@@ -148,6 +149,21 @@ class TwilioProvider:
         token = AccessToken(self.account_sid, self._api_key, self._api_secret, identity=identity, ttl=ttl)
         token.add_grant(VoiceGrant(outgoing_application_sid=self._twiml_app_sid or None, incoming_allow=True))
         return token.to_jwt()
+
+    @property
+    def is_sandbox(self) -> bool:
+        """Whether calls go to the local Twilio sandbox rather than to Twilio."""
+        return self.sandbox_url is not None
+
+    def answer_for_browser(self, identity: str) -> None:
+        """Sandbox only: a browser has no softphone there, so the sandbox answers `<Client>identity</Client>` calls
+        in its place (an agent's demo call, a supervisor's monitoring)."""
+        from twilio_sandbox import SandboxClient
+
+        if not self.is_sandbox:
+            return
+        with SandboxClient(self.sandbox_url) as sandbox:
+            self._do(lambda: sandbox.add_device(f"client:{identity}", auto_answer=True, answer_after=1.0))
 
     @staticmethod
     def _do(request):
