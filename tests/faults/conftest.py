@@ -254,15 +254,6 @@ class ProcfileProcess:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
-    def stop(self) -> None:
-        """Quick shutdown (SIGQUIT for gunicorn, SIGTERM for the others): the test is over, nobody waits."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGQUIT if self.name == "web" else signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
     def _answers(self) -> bool:
         if self.process.poll() is not None:
             raise AssertionError(f"the web process exited with {self.process.returncode}")
@@ -287,8 +278,9 @@ def procfile_process(database_url, redis_url, redis_client, tables_emptied_after
         return process
 
     yield start
-    for process in started:
-        process.stop()
+    for process in started:  # the test is over: nothing is left to finish gracefully
+        if process.process.poll() is None:
+            process.kill()
 
 
 from tests.dialing.conftest import add_leads, make_dialing_campaign  # noqa: E402,F401  (shared dialing fixtures)
