@@ -33,7 +33,7 @@ from ..models import ROLLED_STATES, AgentDispositionCounts, AgentIntervalFigures
 from . import formulas
 from .coverage import ROLLUP_SECONDS, coverage
 from .filters import ReportFilter
-from .sql import clamp, epoch_seconds, interval_start
+from .sql import clamp, epoch_seconds, interval_start, without_jit
 
 HOLD_EVENT, RESUME_EVENT = "held", "resumed"
 BUSY_STATES = ("on_call", "wrap_up")
@@ -93,6 +93,7 @@ def raw_agent_figures(session: Session, report: ReportFilter, *, now: datetime,
     """The additive figures from the raw tables: {agent_id: figures}, or {(interval epoch, agent_id): figures}
     per 15-minute interval (what the roll-up stores). Only entries with a figure; an agent's presence in a
     report is decided on the period's totals."""
+    without_jit(session)
     figures: dict = defaultdict(_no_figures)
     if by_interval:
         seconds = _state_seconds_by_interval(session, report, now=now)
@@ -157,6 +158,7 @@ def agent_dispositions(session: Session, report: ReportFilter) -> list[dict]:
 
 def disposition_counts(session: Session, report: ReportFilter, *, by_interval: bool = False) -> dict:
     """{(interval epoch or None, agent_id, queue, disposition): calls} from the raw calls of the period."""
+    without_jit(session)
     keys = [*_interval_keys(Interaction.started_at, by_interval), Interaction.agent_id, Interaction.queue,
             Interaction.disposition]
     rows = session.execute(

@@ -29,7 +29,7 @@ from ..models import Interaction, InteractionEvent, QueueIntervalFigures, QueueW
 from . import formulas
 from .coverage import ROLLUP_SECONDS, Coverage, coverage
 from .filters import ReportFilter, interval_seconds
-from .sql import count_where, epoch_seconds, interval_start, sum_where
+from .sql import count_where, epoch_seconds, interval_start, sum_where, without_jit
 
 DEFAULT_TARGET_SECONDS = 20
 DEFAULT_SHORT_ABANDON_SECONDS = 5
@@ -121,6 +121,7 @@ def queued_calls(report: ReportFilter) -> sa.CTE:
 def queued_calls_by_wait(session: Session, report: ReportFilter) -> dict:
     """{(queue, 15-minute interval epoch, fate, wait seconds or None): calls}: every call of the period, counted
     by what the roll-up needs to know of it."""
+    without_jit(session)
     calls = queued_calls(report)
     keys = [calls.c.queue, interval_start(calls.c.started_at, ROLLUP_SECONDS).label("interval"),
             calls.c.fate, calls.c.wait_seconds]
@@ -130,6 +131,7 @@ def queued_calls_by_wait(session: Session, report: ReportFilter) -> dict:
 
 def _raw_figures(session: Session, report: ReportFilter, by_interval: bool, target_seconds: int,
                  short_abandon_seconds: int) -> dict:
+    without_jit(session)
     calls = queued_calls(report)
     keys = [calls.c.queue]
     if by_interval:
