@@ -12,7 +12,7 @@ import { setUpDemoPhone } from "./desk/demo-phone.js";
 import { setUpFindCustomer } from "./desk/find-customer.js";
 import { renderHistory } from "./desk/history.js";
 import { offersCard } from "./desk/offers.js";
-import { startSoftphone } from "./desk/softphone.js";
+import { startSoftphone } from "./softphone.js";
 import { StateBar } from "./desk/state-bar.js";
 import { PreviewCard } from "./desk/preview.js";
 import { renderUnknownCaller } from "./desk/unknown-caller.js";

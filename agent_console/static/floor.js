@@ -6,7 +6,8 @@ import { ask, connect } from "./socket.js";
 import { byTestId, fill, h, show } from "./dom.js";
 import { formatDuration, humanize, secondsSince } from "./format.js";
 import { callFlagged, campaignChanged, queueChanged, showWaiting, showWallboard, tick } from "./floor/wallboard.js";
-import { monitoringChanged, monitoringControls, showMonitoring } from "./floor/monitoring.js";
+import { expectsMonitoringCall, monitoringChanged, monitoringControls, showMonitoring } from "./floor/monitoring.js";
+import { startSoftphone } from "./softphone.js";
 
 // The order agents are listed in: the ones a supervisor may need to act on first.
 const STATE_ORDER = ["ringing", "on_call", "wrap_up", "available", "break", "offline"];
@@ -19,6 +20,7 @@ const rows = byTestId("agent-rows");
 const summary = byTestId("state-summary");
 const message = byTestId("floor-message");
 const me = Number(rows.closest("[data-user-id]").dataset.userId);
+startSoftphone(document.querySelector('[data-testid="softphone"]'), { shouldAnswer: expectsMonitoringCall });
 
 socket.on("snapshot", (snapshot) => {
   agents.clear();

@@ -14,6 +14,7 @@ from crm_core.users import authenticate
 from crm_core.wrapup import active_dispositions
 
 from agent_console.desk import agent_identity
+from agent_console.monitoring import supervisor_identity
 
 from ..db import get_session
 from ..redis_store import get_redis
@@ -108,11 +109,13 @@ def desk():
 @bp.get("/console/softphone-token")
 @login_required
 def softphone_token():
-    """An access token for the agent's browser softphone (Twilio Voice JS SDK): it may receive the calls the
-    desk connects to `<Client>agent-N</Client>`. Agents only; refreshed by the page before it expires."""
-    if current_user.role != "agent":
-        return jsonify(error="forbidden", message="only agents have a softphone"), 403
-    identity = agent_identity(current_user.id)
+    """An access token for the browser softphone (Twilio Voice JS SDK): an agent's receives the calls the desk
+    connects to `<Client>agent-N</Client>`, a supervisor's the monitoring legs (`supervisor-N`); refreshed by
+    the page before it expires."""
+    if current_user.is_supervisor:
+        identity = supervisor_identity(current_user.id)
+    else:
+        identity = agent_identity(current_user.id)
     try:
         token = provider().access_token(identity, ttl=SOFTPHONE_TOKEN_SECONDS)
     except TelephonyError as exc:
@@ -134,7 +137,7 @@ def hold_music():
 @supervisor_required
 def floor():
     """The supervisors' live view of agents and queues."""
-    return render_template("floor.html", user=current_user.as_dict())
+    return render_template("floor.html", user=current_user.as_dict(), sandbox_mode=_sandbox_mode())
 
 
 @bp.post("/console/demo-call")

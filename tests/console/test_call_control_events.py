@@ -130,7 +130,8 @@ def test_softphone_token_carries_the_agents_identity_and_a_voice_grant(softphone
     assert claims["sub"] == softphone_app.config["TWILIO_ACCOUNT_SID"] and claims["iss"] == "SK" + "0" * 32
 
 
-def test_softphone_token_is_for_logged_in_agents_only(softphone_app, make_user, db_session):
+def test_a_supervisors_softphone_token_is_for_monitoring_and_nobody_signed_out_gets_one(
+        softphone_app, make_user, db_session):
     supervisor = make_user("supervisor")
     db_session.commit()
     anonymous = softphone_app.test_client().get("/console/softphone-token")
@@ -138,7 +139,9 @@ def test_softphone_token_is_for_logged_in_agents_only(softphone_app, make_user, 
     client = softphone_app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = str(supervisor.id)
-    assert client.get("/console/softphone-token").status_code == 403
+    body = client.get("/console/softphone-token").get_json()
+    assert body["identity"] == f"supervisor-{supervisor.id}"
+    assert jwt.decode(body["token"], API_SECRET, algorithms=["HS256"])["grants"]["identity"] == body["identity"]
 
 
 def test_softphone_token_without_an_api_key_says_so(login_as, make_user, db_session):
@@ -154,15 +157,17 @@ def test_the_voice_sdk_is_installed_from_npm_and_served_by_the_app(client):
         assert b"Twilio.Device" in response.data
 
 
-def test_the_desk_loads_the_softphone_with_real_twilio_only(make_app, login_as, make_user, db_session):
-    agent = make_user("agent")
+@pytest.mark.parametrize("role, page", [("agent", "/desk"), ("supervisor", "/floor")])
+def test_the_desk_and_the_floor_load_the_softphone_with_real_twilio_only(
+        make_app, login_as, make_user, db_session, role, page):
+    user = make_user(role)
     db_session.commit()
-    sandbox_desk = login_as(agent).get("/desk").get_data(as_text=True)
-    assert "twilio-voice.min.js" not in sandbox_desk and 'data-testid="softphone"' not in sandbox_desk
+    in_sandbox = login_as(user).get(page).get_data(as_text=True)
+    assert "twilio-voice.min.js" not in in_sandbox and 'data-testid="softphone"' not in in_sandbox
     real = make_app(TWILIO_API_BASE_URL="https://api.twilio.com")
     client = real.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(agent.id)
-    page = client.get("/desk").get_data(as_text=True)
-    assert '<script src="/console/static/vendor/twilio-voice.min.js"></script>' in page
-    assert 'data-testid="softphone"' in page and 'data-testid="demo-phone"' not in page
+        session["_user_id"] = str(user.id)
+    html = client.get(page).get_data(as_text=True)
+    assert '<script src="/console/static/vendor/twilio-voice.min.js"></script>' in html
+    assert 'data-testid="softphone"' in html and 'data-testid="demo-phone"' not in html

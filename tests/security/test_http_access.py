@@ -16,7 +16,7 @@ from .conftest import ROLES
 
 # Who may use each endpoint. public: anyone; twilio: signed webhooks only; user: anyone signed in;
 # scrape: Prometheus on this host, or with METRICS_TOKEN (test clients are local);
-# agent_only: agents and nobody else; supervisor: supervisors and admins; admin: admins only.
+# supervisor: supervisors and admins; admin: admins only.
 # page: a signed-out visitor is sent to the login; json: a signed-out caller gets 401.
 PROTECTION = {
     "static": ("public", "page"),
@@ -29,7 +29,7 @@ PROTECTION = {
     "console.desk": ("user", "page"),
     "console.logout": ("user", "page"),
     "console.demo_call": ("user", "json"),
-    "console.softphone_token": ("agent_only", "json"),
+    "console.softphone_token": ("user", "json"),
     "console.floor": ("supervisor", "page"),
     "console.lists_page": ("supervisor", "page"),
     "console.upload_list_page": ("supervisor", "page"),
@@ -83,7 +83,6 @@ ALLOWED = {
     "scrape": {None, *ROLES},
     "twilio": set(),
     "user": set(ROLES),
-    "agent_only": {"agent"},
     "supervisor": {"supervisor", "admin"},
     "admin": {"admin"},
 }

@@ -12,6 +12,14 @@ const MODES = [
 
 // agent id -> the monitorings of that agent's call ({supervisor_id, supervisor, mode, call_sid}), by supervisor
 const monitored = new Map();
+// When this supervisor last asked to join a call: their softphone rings within seconds of it.
+let askedAt = -Infinity;
+const RING_WITHIN_MS = 30000;
+
+/** Whether a call ringing this supervisor's softphone is the monitoring they asked for. */
+export function expectsMonitoringCall() {
+  return performance.now() - askedAt < RING_WITHIN_MS;
+}
 
 /** Every call monitored when the supervisor connected (the snapshot's list). */
 export function showMonitoring(list) {
@@ -55,6 +63,7 @@ function doing(mode) {
 
 async function monitor(socket, agent, mode, onError) {
   onError(null);
+  askedAt = performance.now();
   const answer = await ask(socket, "monitor", { agent_id: agent.agent_id, mode });
   const name = agent.name || `agent ${agent.agent_id}`;
   if (!answer.ok) onError(`${MODES.find((item) => item.mode === mode).label} refused for ${name}: ${answer.error}`);

@@ -1,10 +1,11 @@
-// With real Twilio, the agent's browser is their phone: the Voice JS SDK (installed from npm, served by the app)
-// registers as the agent's <Client>, takes the calls the desk connects to it, and renews its token in time.
+// With real Twilio, the browser is the phone: the Voice JS SDK (installed from npm, served by the app) registers as
+// the user's <Client> (an agent's desk, or a supervisor's floor for monitoring), takes the calls the platform
+// connects to it, and renews its token in time.
 
-import { getJSON } from "../api.js";
+import { getJSON } from "./api.js";
 
 /** Start the softphone if the page loaded the SDK; `statusElement` tells its state, `shouldAnswer()` whether an
- * incoming leg is the desk's (an accepted, dialled or resumed call) rather than a stray one. */
+ * incoming leg is the page's (an accepted, dialled or resumed call; a monitoring asked for) rather than a stray one. */
 export async function startSoftphone(statusElement, { shouldAnswer }) {
   if (!statusElement) return null;
   const show = (state, text) => {
