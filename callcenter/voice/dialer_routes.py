@@ -167,6 +167,7 @@ def dialer_status():
         if form.get("CallStatus") in calls.TERMINAL_STATUSES:
             outcomes.ended(session, attempt, form["CallStatus"], now=utcnow())
     if form.get("CallStatus") in calls.TERMINAL_STATUSES:
+        session.commit()  # the call and its attempt's outcome stand even if routing cannot be told
         current_desk().call_finished(interaction.call_sid)
     session.commit()
     return twiml(VoiceResponse())

@@ -6,6 +6,7 @@ import logging
 from email.utils import parsedate_to_datetime
 
 from flask import current_app, request
+from redis.exceptions import RedisError
 from twilio.twiml.voice_response import VoiceResponse
 
 from crm_core import calls
@@ -78,9 +79,16 @@ def queue_wait():
     """Hold prompt while the caller waits for an agent (Twilio refetches it in a loop); routes the call."""
     interaction = _call()
     desk = current_desk()
-    desk.call_waiting(interaction, _queue_name())
-    get_session().commit()
-    position = desk.router.position(interaction.call_sid) or _int(request.form.get("QueuePosition")) or 1
+    try:
+        desk.call_waiting(interaction, _queue_name())
+        get_session().commit()
+        position = desk.router.position(interaction.call_sid)
+    except RedisError:
+        # The ACD's store is unreachable: the caller keeps holding and the next prompt routes them again.
+        log.warning("routing unavailable, caller keeps holding CallSid=%s", interaction.call_sid, exc_info=True)
+        get_session().rollback()
+        position = None
+    position = position or _int(request.form.get("QueuePosition")) or 1
     voice_language, prompt = QUEUE_PROMPT[_language(interaction)]
     response = VoiceResponse()
     response.say(prompt.format(position=position), language=voice_language)
@@ -98,6 +106,7 @@ def queue_left():
     calls.record_event(session, interaction, "queue_left", {
         "result": result, "queue_time": request.form.get("QueueTime"),
     })
+    session.commit()  # the timeline keeps it even if routing cannot be told
     if result not in DEQUEUED_RESULTS:
         current_desk().caller_left(interaction.call_sid)
     session.commit()
@@ -167,6 +176,7 @@ def status():
     )
     if form.get("CallStatus") in calls.TERMINAL_STATUSES:
         close_ivr_session(session, interaction)
+        session.commit()  # the call's record stands even if routing cannot be told
         current_desk().call_finished(form["CallSid"])
     session.commit()
     return twiml(VoiceResponse())

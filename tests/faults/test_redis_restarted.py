@@ -202,12 +202,6 @@ def test_while_redis_is_down_the_ivr_keeps_answering_and_each_call_is_recorded_o
     assert len(interactions_of(engine, call["sid"])) == 1
 
 
-NEEDS_ROUTES_FIX = ("callcenter/voice/routes.py and dialer_routes.py roll back the whole request when the ACD "
-                    "(Redis) fails: /voice/status loses the final status, /voice/queue/wait hangs up on the caller; "
-                    "see the fault suite's report")
-
-
-@pytest.mark.xfail(strict=True, reason=NEEDS_ROUTES_FIX)
 def test_a_call_ending_while_redis_is_down_is_recorded_completed(live_platform, private_redis, engine):
     private_redis.stop()
     call = live_platform.call_in(RU_CALLER, [{"hangup": True}])
@@ -216,7 +210,6 @@ def test_a_call_ending_while_redis_is_down_is_recorded_completed(live_platform, 
     assert interaction.status == "completed" and interaction.ended_at is not None
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_ROUTES_FIX)
 def test_a_caller_waiting_while_redis_is_down_keeps_holding_and_meets_an_agent_once_it_is_back(
         live_platform, private_redis, private_redis_client, committed_session, console_client, engine):
     agent = create_user(committed_session, username="redis_down_agent", full_name="Агент", role="agent",
