@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-from . import lists, record_ids, routes  # noqa: E402,F401  (routes register themselves on bp)
+from . import lists, request_checks, routes  # noqa: E402,F401  (routes register themselves on bp)

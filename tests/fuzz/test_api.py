@@ -184,6 +184,9 @@ def test_api_route_with_hostile_input_answers_a_clear_error_or_stores_clean_data
     ("POST", "/api/dnc", {"number": "+79123456789", "reason": [None]}, 400, "reason"),
     ("POST", "/api/dnc", {"number": "+79123456789", "reason": "asked", "campaign_id": 2 ** 70}, 404, None),
     ("PUT", "/api/campaigns/{campaign}/profile", {"profile": {"code": "RU"}}, 400, "profile"),
+    ("GET", "/api/gate?campaign=%00", None, 400, "campaign"),
+    ("GET", "/api/profiles/%00", None, 400, "code"),
+    ("POST", "/api/customers", {"first_name": "Иван", "phones": [{"number": "+7912\x003456789"}]}, 400, "phones"),
 ])
 def test_inputs_that_once_crashed_the_api_get_a_clear_error(client, headers_for, make_dialing_campaign, db_session,
                                                             row_counts, method, path, body, status, field):
@@ -193,3 +196,16 @@ def test_inputs_that_once_crashed_the_api_get_a_clear_error(client, headers_for,
     response = client.open(path.format(campaign=campaign.id), method=method, json=body, headers=admin)
     assert (response.status_code, response.get_json().get("field")) == (status, field)
     assert row_counts() == before
+
+
+def test_json_nested_too_deeply_is_refused_naming_the_body(client, headers_for):
+    response = client.post("/api/customers", data="[" * 100_000, content_type="application/json",
+                           headers=headers_for("admin"))
+    assert response.status_code == 400 and response.get_json()["field"] == "body"
+
+
+def test_a_registry_copy_with_a_very_long_file_name_is_imported(client, headers_for):
+    response = client.post("/api/dnc/registries", headers=headers_for("admin"), content_type="multipart/form-data",
+                           data={"registry": "RU", "registry_date": "2026-06-01",
+                                 "file": (io.BytesIO(b"+79123456789\n"), "ф" * 300 + ".csv")})
+    assert response.status_code == 201, response.get_json()
