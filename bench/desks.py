@@ -12,7 +12,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-import redis
 import socketio
 
 from agent_console.routing import Router
@@ -127,10 +126,10 @@ class SimulatedDesk:
         return None
 
 
-def connect_desks(url: str, agents: dict[int, str], redis_url: str, *, offer_timeout: float,
-                  wrap_up_seconds: float, dispositions: dict[str, str]) -> list[SimulatedDesk]:
-    """Connect one simulated console per agent (id -> Cookie header of their session), all available."""
-    router = Router(redis.Redis.from_url(redis_url), offer_timeout=offer_timeout)
+def connect_desks(url: str, agents: dict[int, str], router: Router, *, wrap_up_seconds: float,
+                  dispositions: dict[str, str]) -> list[SimulatedDesk]:
+    """Connect one simulated console per agent (id -> Cookie header of their session), all available; `router`
+    reads when each offer was made."""
     desks = [SimulatedDesk(url, agent_id, cookie, router, wrap_up_seconds=wrap_up_seconds,
                            dispositions=dispositions) for agent_id, cookie in agents.items()]
     for desk in desks:

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from agent_console.desk import agent_identity  # noqa: E402
+from agent_console.routing import Router  # noqa: E402
 from bench.desks import SimulatedDesk, connect_desks  # noqa: E402
 from bench.load_checks import record_integrity, transcript_errors  # noqa: E402
 from bench.load_scene import (CALLEE_MIX, DISPOSITIONS, SCRIPTS, Scene, caller_scripts,  # noqa: E402
@@ -37,6 +38,7 @@ from bench.procfile import ProcfilePlatform  # noqa: E402
 from bench.throughput import percentile  # noqa: E402
 from callcenter import create_app  # noqa: E402
 from callcenter.config import Config  # noqa: E402
+from callcenter.db import database  # noqa: E402
 from crm_core import models  # noqa: E402
 from crm_core.db import make_engine, utcnow  # noqa: E402
 from twilio_sandbox import SandboxClient  # noqa: E402
@@ -70,7 +72,8 @@ def run_load(plan: LoadPlan, *, database_url: str, redis_url: str, workdir: Path
     """Set the scene, start the platform, measure unloaded then loaded, drain, and judge; return the report."""
     scene = prepare_database(database_url, customers=plan.customers, agents=plan.agents, leads=plan.leads,
                              seed=plan.seed)
-    redis.Redis.from_url(redis_url).flushdb()
+    with redis.Redis.from_url(redis_url) as connection:
+        connection.flushdb()
     since, load_average = utcnow(), [os.getloadavg()[0]]
     settings = {"SOCKETIO_MESSAGE_QUEUE": redis_url, "OFFER_TIMEOUT_SECONDS": str(OFFER_TIMEOUT_SECONDS),
                 "DIALER_CALLS_PER_SECOND": str(plan.dial_rate), "TWILIO_PHONE_NUMBER": Config.TWILIO_PHONE_NUMBER}
@@ -84,9 +87,10 @@ def run_load(plan: LoadPlan, *, database_url: str, redis_url: str, workdir: Path
         for i, number in enumerate(scene.leads):
             sandbox.add_callee(number, CALLEE_MIX[i % len(CALLEE_MIX)], answer_after=2,
                                talk_for=plan.talk_seconds + 10)
-        desks = connect_desks(platform.url, _session_cookies(database_url, redis_url, scene.agents), redis_url,
-                              offer_timeout=OFFER_TIMEOUT_SECONDS, wrap_up_seconds=plan.wrap_up_seconds,
-                              dispositions=DISPOSITIONS)
+        routing = redis.Redis.from_url(redis_url)
+        desks = connect_desks(platform.url, _session_cookies(database_url, redis_url, scene.agents),
+                              Router(routing, offer_timeout=OFFER_TIMEOUT_SECONDS),
+                              wrap_up_seconds=plan.wrap_up_seconds, dispositions=DISPOSITIONS)
         try:
             unloaded = platform.access_log_offset()
             for number, _ in caller_scripts(scene.callers, plan.baseline_calls):
@@ -107,9 +111,11 @@ def run_load(plan: LoadPlan, *, database_url: str, redis_url: str, workdir: Path
         finally:
             for desk in desks:
                 desk.close()
+            routing.close()
         load_average.append(os.getloadavg()[0])
         calls = _transcripts(platform.sandbox_url, [call["sid"] for call in sandbox.calls()])
         request_log = sandbox.request_log()
+        sandbox.close()
         baseline = _webhooks(platform.requests_since(unloaded, loaded))
         under_load = _webhooks(platform.requests_since(loaded, finished))
         logged_errors = platform.logged_errors()
@@ -127,6 +133,7 @@ def _session_cookies(database_url: str, redis_url: str, agents: list[int]) -> di
                       "SOCKETIO_MESSAGE_QUEUE": "off"}, environ={})
     serializer = app.session_interface.get_signing_serializer(app)
     name = app.config["SESSION_COOKIE_NAME"]
+    database(app).engine.dispose()
     return {a: f"{name}={serializer.dumps({'_user_id': str(a), '_fresh': True})}" for a in agents}
 
 

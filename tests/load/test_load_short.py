@@ -20,7 +20,8 @@ def short_load(database_url, redis_url, engine, tmp_path_factory):
                        workdir=tmp_path_factory.mktemp("load"))
     finally:
         empty_all_tables(engine)
-        redis.Redis.from_url(redis_url).flushdb()
+        with redis.Redis.from_url(redis_url) as connection:
+            connection.flushdb()
 
 
 def test_every_call_under_load_ends_with_one_interaction_holding_its_outcome(short_load):
