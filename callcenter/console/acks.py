@@ -66,6 +66,8 @@ def text_field(value, field: str, *, max_length: int | None = None) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationError(field, "must be text")
+    if "\0" in value:  # PostgreSQL can neither store nor compare it
+        raise ValidationError(field, "must not contain a NUL character")
     if max_length is not None and len(value) > max_length:
         raise ValidationError(field, f"at most {max_length} characters")
     return value

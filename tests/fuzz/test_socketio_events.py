@@ -27,7 +27,7 @@ def events_of(namespace) -> list[str]:
 
 
 field_values = st.one_of(json_value, st.text(min_size=5000, max_size=20000), st.sampled_from(
-    [True, 2 ** 63, -1, 0, 1.5, "1e3", "١٢", "available", "break", "offline", "CA" + "0" * 32, "+79123456789",
+    [True, 2 ** 63, -1, 0, 1.5, "1e3", "١٢", "available", "break", "offline", "CA" + "0" * 32, "+79123456789", "a\0b",
      "2026-06-01T18:30", "0001-01-01T00:00+14:00", "9999-12-31T23:59:59+00:00"]))
 payloads = st.one_of(st.none(), json_value, st.lists(json_value, max_size=3),
                      st.fixed_dictionaries({}, optional={key: field_values for key in KEYS}))
@@ -101,3 +101,10 @@ def test_over_a_real_connection_malformed_events_are_refused_and_the_desk_keeps_
         assert ack["ok"] is False and ack["error"] and ack["error"] != CATCH_ALL, ack
     assert client.call("set_state", {"state": "break"}, namespace="/desk", timeout=30) == {"ok": True,
                                                                                            "state": "break"}
+
+
+def test_wrap_up_notes_with_a_nul_character_are_refused_naming_the_notes(console):
+    client = console("/desk")
+    ack = client.emit("wrap_up", {"interaction_id": 1, "disposition": "resolved", "notes": "called\0back"},
+                      namespace="/desk", callback=True)
+    assert (ack["ok"], ack["field"]) == (False, "notes")
