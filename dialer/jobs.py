@@ -199,27 +199,26 @@ def reconcile_unfinished(session, telephony, *, now: datetime, may_ask, default_
         if not may_ask(attempt_id):
             continue
         try:
-            call = telephony.client.calls(call_sid).fetch()
+            ended = telephony.ended_call(call_sid)
         except Exception:  # the provider cannot tell now: ask again later
             log.exception("could not fetch CallSid=%s to reconcile dial attempt %s", call_sid, attempt_id)
             continue
-        if call.status in calls.TERMINAL_STATUSES:
-            ended_calls.append((attempt_id, call))
+        if ended is not None:
+            ended_calls.append((attempt_id, ended))
     closed = []
-    for attempt_id, call in ended_calls:
+    for attempt_id, ended in ended_calls:
         attempt = outcomes.locked_attempt(session, attempt_id)  # a late callback may be closing it right now
         if attempt.status != "dialing":
             continue
+        final = ended.final_status
         log.warning("dial attempt %s: CallSid=%s ended %s but its final status callback never came; closed now",
-                    attempt_id, call.sid, call.status)
-        calls.apply_status(session, calls.StatusUpdate(
-            call_sid=call.sid, status=call.status, timestamp=call.end_time,
-            call_duration=int(call.duration) if call.duration else None, answered_by=call.answered_by,
-        ), default_region=default_region, from_number=call._from, to_number=call.to, direction="outbound")
-        if call.answered_by:
-            outcomes.answered(session, attempt, call.answered_by, now=now)
-        outcomes.ended(session, attempt, call.status, now=now)
-        closed.append(call.sid)
+                    attempt_id, final.call_sid, final.status)
+        calls.apply_status(session, final, default_region=default_region, from_number=ended.from_number,
+                           to_number=ended.to_number, direction="outbound")
+        if final.answered_by:
+            outcomes.answered(session, attempt, final.answered_by, now=now)
+        outcomes.ended(session, attempt, final.status, now=now)
+        closed.append(final.call_sid)
     session.flush()
     return closed
 

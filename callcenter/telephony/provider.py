@@ -12,6 +12,8 @@ from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
 from twilio.rest import Client
 
+from crm_core.calls import TERMINAL_STATUSES, StatusUpdate
+
 from .http_client import RedirectingHttpClient
 
 REAL_TWILIO_API = "https://api.twilio.com"
@@ -33,6 +35,15 @@ class PlacedCall:
 
     sid: str
     status: str
+
+
+@dataclass(frozen=True)
+class EndedCall:
+    """A call the provider reports over, as its final status callback would have told us."""
+
+    final_status: StatusUpdate
+    from_number: str | None
+    to_number: str | None
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,17 @@ class TwilioProvider:
         if queue is None:
             raise TelephonyError(f"no queue named {queue_name!r}", status=404, code=20404)
         self._do(lambda: self.client.queues(queue.sid).members(call_sid).update(url=url, method="POST"))
+
+    def ended_call(self, call_sid: str) -> EndedCall | None:
+        """The final status of a call the provider reports over, or None while it goes on: for settling a call
+        whose final status callback never reached us (Twilio does not retry them)."""
+        call = self._do(lambda: self.client.calls(call_sid).fetch())
+        if call.status not in TERMINAL_STATUSES:
+            return None
+        return EndedCall(StatusUpdate(call_sid=call.sid, status=call.status, timestamp=call.end_time,
+                                      call_duration=int(call.duration) if call.duration else None,
+                                      answered_by=call.answered_by),
+                         from_number=call._from, to_number=call.to)
 
     def add_to_conference(self, room: str, to: str, *, label: str, muted: bool = False, coach: str | None = None,
                           end_conference_on_exit: bool = False, timeout: int = 30,
