@@ -45,10 +45,15 @@ SECONDS_TARGET = 2.0
 RATIO_TARGET = 1.5
 UTC = timezone.utc
 # The demo data (seed 1) ends on 2026-10-31: its last full month is also its busiest (~1.5 M interactions).
+# "month to date": the month as a supervisor sees it at 16:00 on its last day. The roll-up job waits an hour
+# for calls to settle and runs every 15 minutes, so up to the last 75 minutes come from the raw tables: the
+# benchmark takes them off the rolled intervals while it times this period, and rolls them up again after.
 PERIODS = {
     "day": (datetime(2026, 10, 15, tzinfo=UTC), datetime(2026, 10, 16, tzinfo=UTC)),
     "month": (datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)),
+    "month to date": (datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 10, 31, 16, tzinfo=UTC)),
 }
+OPEN_TAIL = {"month to date": timedelta(minutes=75)}
 NOW = datetime(2026, 11, 29, tzinfo=UTC)  # after both periods: time in state is clipped to the period's end
 INTERVAL_MINUTES = 30
 # Generated data: queue events and holds for the demo's calls (started before DEMO_END; other benchmarks add
@@ -345,6 +350,13 @@ def roll_up_months(engine) -> None:
             connection.exec_driver_sql(f"VACUUM ANALYZE {table}")
 
 
+def unlist_rolled(connection, start: datetime, end: datetime) -> None:
+    """Take [start, end) off the rolled intervals (its roll-up rows stay, unread): as if the job lagged."""
+    connection.execute(sa.delete(RolledInterval).where(RolledInterval.interval_start >= start,
+                                                       RolledInterval.interval_start < end))
+    connection.commit()
+
+
 def run_agents_report(connection, report: ReportFilter) -> list[dict]:
     """The platform's agent performance report, end to end."""
     with Session(bind=connection) as session:
@@ -455,31 +467,42 @@ def main() -> int:
                               "report_agent_intervals", "report_queue_intervals", "report_queue_waits")}
         for period, (start, end) in PERIODS.items():
             report = ReportFilter(start, end)
+            open_tail = OPEN_TAIL.get(period)
+            if open_tail:
+                unlist_rolled(connection, end - open_tail, end)
+            # The statement over the roll-up cannot see an open tail: only the raw one is a baseline there.
+            timed = variants[:2] if open_tail else variants
             for name, runs in reports.items():
-                answers = [run(connection, report) for run in runs]  # also warms the cache
+                answers = [run(connection, report) for run in runs[:len(timed)]]  # also warms the cache
                 connection.rollback()
-                for baseline, answer in zip(variants[1:], answers[1:]):
+                for baseline, answer in zip(timed[1:], answers[1:]):
                     problems = differences(answers[0], answer)
                     if problems:
                         mismatches[f"{name} {period} vs {baseline}"] = problems
-                timings: dict[str, list[float]] = {variant: [] for variant in variants}
+                timings: dict[str, list[float]] = {variant: [] for variant in timed}
                 for n in range(args.repeat):  # interleaved, rotating which goes first
-                    for k in range(len(variants)):
-                        variant = variants[(n + k) % len(variants)]
+                    for k in range(len(timed)):
+                        variant = timed[(n + k) % len(timed)]
                         started = time.perf_counter()
                         runs[variants.index(variant)](connection, report)
                         timings[variant].append(time.perf_counter() - started)
                         connection.rollback()
-                mine, raw, rolled = (stats(timings[variant]) for variant in variants)
+                mine, raw = stats(timings["report"]), stats(timings["sql"])
+                rolled = stats(timings["rollup_sql"]) if "rollup_sql" in timings else None
                 ratio = mine["median_s"] / raw["median_s"]
                 results[f"{name} {period}"] = {
                     "rows": len(answers[0]), "report": mine, "sql": raw, "rollup_sql": rolled, "ratio_median": ratio,
-                    "ratio_to_rollup_sql": mine["median_s"] / rolled["median_s"],
+                    "ratio_to_rollup_sql": mine["median_s"] / rolled["median_s"] if rolled else None,
                     "pass_seconds": mine["median_s"] < SECONDS_TARGET, "pass_ratio": ratio <= RATIO_TARGET,
                 }
                 if not args.json:
-                    print(f"  {name} {period}: report {mine['median_s']:.3f} s, raw sql {raw['median_s']:.3f} s, "
-                          f"roll-up sql {rolled['median_s']:.3f} s", file=sys.stderr, flush=True)
+                    print(f"  {name} {period}: report {mine['median_s']:.3f} s, raw sql {raw['median_s']:.3f} s"
+                          + (f", roll-up sql {rolled['median_s']:.3f} s" if rolled else ""),
+                          file=sys.stderr, flush=True)
+            if open_tail:
+                with Session(bind=connection) as session:
+                    roll_up(session, end - open_tail, end, now=utcnow())
+                    session.commit()
     engine.dispose()
 
     passed = all(r["pass_seconds"] and r["pass_ratio"] for r in results.values()) and not mismatches
@@ -496,12 +519,13 @@ def main() -> int:
               f"roll-up {sizes['report_agent_intervals']:,} agent, {sizes['report_queue_intervals']:,} queue and "
               f"{sizes['report_queue_waits']:,} wait rows (estimates); {args.repeat} runs each, load average "
               + " ".join(f"{x:.1f}" for x in summary["load_average"]))
-        print(f"{'':<24}{'rows':>6}{'report med':>12}{'max':>8}{'raw sql':>10}{'ratio':>8}"
+        print(f"{'':<30}{'rows':>6}{'report med':>12}{'max':>8}{'raw sql':>10}{'ratio':>8}"
               f"{'roll-up sql':>13}{'ratio':>8}  s")
         for key, r in results.items():
-            print(f"{key:<24}{r['rows']:>6}{r['report']['median_s']:12.3f}{r['report']['max_s']:8.3f}"
-                  f"{r['sql']['median_s']:10.3f}{r['ratio_median']:7.2f}x{r['rollup_sql']['median_s']:13.3f}"
-                  f"{r['ratio_to_rollup_sql']:7.2f}x  "
+            rolled = (f"{r['rollup_sql']['median_s']:13.3f}{r['ratio_to_rollup_sql']:7.2f}x" if r["rollup_sql"]
+                      else f"{'-':>13}{'-':>8}")
+            print(f"{key:<30}{r['rows']:>6}{r['report']['median_s']:12.3f}{r['report']['max_s']:8.3f}"
+                  f"{r['sql']['median_s']:10.3f}{r['ratio_median']:7.2f}x{rolled}  "
                   f"{'PASS' if r['pass_seconds'] else 'FAIL'} < {SECONDS_TARGET:g} s  "
                   f"{'PASS' if r['pass_ratio'] else 'FAIL'} <= {RATIO_TARGET:g}x raw")
         print(f"correctness: {'same figures' if not mismatches else 'MISMATCH ' + repr(mismatches)} "
