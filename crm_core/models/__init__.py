@@ -35,3 +35,6 @@ from .report_rollups import (  # noqa: E402
 
 __all__ += ["ROLLED_STATES", "ROLLUP_MINUTES", "AgentDispositionCounts", "AgentIntervalFigures",
             "QueueIntervalFigures", "QueueWaitCounts", "RolledInterval"]
+from .monitoring import MONITORING_MODES, MonitoringSession  # noqa: E402
+
+__all__ += ["MONITORING_MODES", "MonitoringSession"]
