@@ -36,7 +36,6 @@ settings.register_profile(
 settings.register_profile("fuzz-deep", settings.get_profile("fuzz"), max_examples=500, derandomize=False)
 
 
-
 def fuzz_settings(**overrides) -> settings:
     """The fuzz profile (FUZZ_PROFILE picks another registered one), with per-test overrides."""
     return settings(settings.get_profile(os.environ.get("FUZZ_PROFILE", "fuzz")), **overrides)

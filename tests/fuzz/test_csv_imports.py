@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import assume, given, strategies as st
 
+from callcenter.cli import main
 from crm_core.models import CallList, ImportRejection, Lead
 from dialer.imports import rejections_csv
 
@@ -188,3 +189,13 @@ def test_a_rejected_phone_number_with_a_plus_stays_a_plain_number_in_the_report(
     download = client.get(f"/api/lists/{report['id']}/rejected.csv", headers=headers_for("supervisor"))
     rows = list(csv.reader(io.StringIO(download.get_data(as_text=True))))
     assert [value for _, value, _ in rows[1:]] == ["+79123456789", "-12345"]
+
+
+def test_the_command_line_import_writes_a_rejected_rows_report_without_formulas(runner, tmp_path):
+    runner.invoke(main, ["campaigns", "create", "Formulas", "--profile", "RU", "--caller-id", "+74950000000"])
+    path = tmp_path / "list.csv"
+    path.write_bytes(b"phone;name\n+79123456789;ok\n=cmd|' /C calc'!A0;x\n@SUM(1+1);y\n\xff\xfe;z\n")
+    result = runner.invoke(main, ["lists", "import", str(path), "--campaign", "Formulas", "--encoding", "cp1251"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader((tmp_path / "list.csv.rejected.csv").read_text(encoding="utf-8").splitlines()))
+    assert [value for _, value, _ in rows[1:]] == ["'=cmd|' /C calc'!A0", "'@SUM(1+1)", "яю"]
