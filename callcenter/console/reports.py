@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Response, abort, render_template, request, url_for
@@ -153,10 +153,7 @@ def _defaults(page: ReportPage) -> dict:
 def parse_query(page: ReportPage, args: dict) -> ReportQuery:
     """Validate the form's values (the period and the page's fields), naming the first field refused."""
     zone_name = args.get("time_zone", "").strip() or DEFAULT_TIME_ZONE
-    try:
-        zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError("time_zone", f"unknown time zone {zone_name!r} (a name such as Europe/Moscow)") from None
+    zone = analytics.report_zone(zone_name)
     first, last = _day(args, "first_day"), _day(args, "last_day")
     if last < first:
         raise ValidationError("last_day", "the last day comes before the first day")

@@ -8,11 +8,11 @@ from .export import report_csv
 from .filters import INTERVAL_MINUTES, ReportFilter
 from .funnel import sales_forecast, sales_funnel
 from .ivr import asked_order_statuses, ivr_exit_steps, ivr_summary
-from .queues import queue_report
+from .queues import queue_report, report_zone
 from .staffing import measured_aht, staffing_plan
 
 __all__ = [
     "INTERVAL_MINUTES", "ReportFilter", "agent_dispositions", "agent_performance", "agents_needed",
     "asked_order_statuses", "ivr_exit_steps", "ivr_summary", "measured_aht",
-    "queue_report", "report_csv", "sales_forecast", "sales_funnel", "staffing_plan",
+    "queue_report", "report_csv", "report_zone", "sales_forecast", "sales_funnel", "staffing_plan",
 ]
