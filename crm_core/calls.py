@@ -108,7 +108,7 @@ def _caller_id(number: str | None) -> str | None:
         return None
     if len(number) <= MAX_CALLER_ID and number.isprintable():
         return number
-    return _e164_or_none(number, "ZZ")
+    return _e164_or_none(number, "ZZ")  # ZZ: only a number written with its country code
 
 
 def call_record(session: Session, *, call_sid: str, **call) -> Interaction:
@@ -155,6 +155,8 @@ def apply_status(session: Session, update: StatusUpdate, *, default_region: str 
             if interaction.answered_at is None and update.call_duration > 0:
                 interaction.answered_at = interaction.ended_at - timedelta(seconds=update.call_duration)
     _fill_durations(interaction)
+    if max(interaction.duration_seconds or 0, interaction.talk_seconds or 0) > MAX_COUNTER:
+        raise ValidationError("Timestamp", f"puts the call's start and end decades apart: {update.timestamp}")
 
     if _moves_forward(interaction, update):
         interaction.status = update.status

@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from hypothesis import given, strategies as st
 from lxml import etree
@@ -15,7 +16,9 @@ from lxml import etree
 from callcenter.voice import bp as voice_bp
 from crm_core.calls import ANSWERED_BY, CALL_STATUSES
 from crm_core.db import utcnow
+from crm_core.models import Interaction
 from dialer import engine
+from tests.conftest import call_params
 
 from .conftest import fuzz_settings, hostile_text
 
@@ -102,3 +105,14 @@ def test_signed_webhook_with_hostile_parameters_answers_playable_twiml_and_store
             assert garbage() == []
 
     webhook()
+
+
+def test_a_status_callback_dated_in_the_year_9999_is_refused_and_the_call_keeps_its_status(
+        twilio_post, parse_twiml, db_session):
+    call_sid = "CA" + "9" * 32
+    parse_twiml(twilio_post("/voice/incoming", call_params(call_sid)))
+    late = call_params(call_sid, CallStatus="completed", SequenceNumber="3", CallDuration="60",
+                       Timestamp="Fri, 31 Dec 9999 23:59:59 +1400")
+    assert len(parse_twiml(twilio_post("/voice/status", late))) == 0
+    status = db_session.scalar(sa.select(Interaction.status).where(Interaction.call_sid == call_sid))
+    assert status == "ringing"
