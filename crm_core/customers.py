@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ MAX_NOTE_LENGTH = 10_000
 MAX_PHONES = 10
 SEARCH_LIMIT = 50
 MAX_FIELD_NAME = 64
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _TEXT_FIELDS = ("first_name", "last_name", "company_name", "email", "time_zone", "segment", "postal_code")
 _BOOL_FIELDS = ("consent_calls", "consent_marketing", "consent_recording")
 
@@ -136,6 +138,8 @@ def _text(name: str, value) -> str | None:
     if not isinstance(value, str):
         raise ValidationError(name, "must be text")
     value = value.strip()
+    if CONTROL_CHARACTER.search(value):
+        raise ValidationError(name, "must not contain control characters")
     limit = Customer.__table__.c[name].type.length
     if len(value) > limit:
         raise ValidationError(name, f"at most {limit} characters")

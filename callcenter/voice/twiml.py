@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Response
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -12,6 +14,9 @@ APOLOGY = {
     "ru-RU": "Извините, произошла техническая ошибка. Соединяем вас с оператором.",
     "en-US": "Sorry, something went wrong. Connecting you to an agent.",
 }
+# Characters XML 1.0 forbids: one in a <Say> (a name typed with a stray control key) would make the whole
+# document unreadable to Twilio.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 GOODBYE = {
     "ru-RU": "Извините, произошла техническая ошибка. Пожалуйста, перезвоните позже.",
     "en-US": "Sorry, something went wrong. Please call again later.",
@@ -19,8 +24,8 @@ GOODBYE = {
 
 
 def twiml(response: VoiceResponse) -> Response:
-    """Serve TwiML with the XML content type Twilio requires."""
-    return Response(str(response), mimetype="text/xml")
+    """Serve TwiML with the XML content type Twilio requires, without characters XML forbids."""
+    return Response(NOT_XML.sub("", str(response)), mimetype="text/xml")
 
 
 def enqueue_for_agent(response: VoiceResponse, queue: str = AGENT_QUEUE) -> VoiceResponse:

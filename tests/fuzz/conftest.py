@@ -6,6 +6,7 @@ Garbage, per table (rows a malformed request must never leave behind):
   never sends, a caller ID that is not printable text of at most 32 characters, a negative duration;
 - phone_numbers, tasks (callbacks), dnc_entries, leads, dial_attempts: a number that is not E.164 as
   crm_core.phones.normalize_phone writes it;
+- customers: a name, company, e-mail, segment or postal code with control characters (a <Say> would carry them);
 - call_list_rejections: a row without a reason;
 - any table: a row written by a request that was refused (4xx, or a Socket.IO acknowledgement with ok false).
 """
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, settings, strategies as st
 
 from crm_core.calls import ANSWERED_BY, CALL_SID, CALL_STATUSES, MAX_CALLER_ID
+from crm_core.customers import CONTROL_CHARACTER
 from crm_core.db import Base
 from crm_core.errors import InvalidPhoneNumber
 from crm_core.phones import normalize_phone
@@ -137,6 +139,10 @@ def garbage(connection):
             for (number,) in connection.execute(sa.text(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL")):
                 if not is_e164(number):
                     found.append(f"{table}.{column} {number!r}")
+        for row in connection.execute(sa.text(
+                "SELECT id, first_name, last_name, company_name, email, segment, postal_code FROM customers")):
+            if any(CONTROL_CHARACTER.search(text) for text in row[1:] if text):
+                found.append(f"customer {row[0]} with control characters in {row[1:]!r}")
         for (row,) in connection.execute(sa.text(
                 "SELECT row_number FROM call_list_rejections WHERE reason IS NULL OR reason = ''")):
             found.append(f"rejected row {row} without a reason")

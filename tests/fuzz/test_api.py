@@ -209,3 +209,11 @@ def test_a_registry_copy_with_a_very_long_file_name_is_imported(client, headers_
                            data={"registry": "RU", "registry_date": "2026-06-01",
                                  "file": (io.BytesIO(b"+79123456789\n"), "ф" * 300 + ".csv")})
     assert response.status_code == 201, response.get_json()
+
+
+def test_a_customer_name_with_a_control_character_is_refused_naming_the_field(client, headers_for, row_counts):
+    admin = headers_for("admin")
+    before = row_counts()
+    response = client.post("/api/customers", json={"first_name": "Ив\x07ан"}, headers=admin)
+    assert (response.status_code, response.get_json()["field"]) == (400, "first_name")
+    assert row_counts() == before

@@ -90,3 +90,10 @@ def test_an_answer_for_a_step_the_call_is_not_at_still_gets_twiml(twilio_post, p
     document = parse_twiml(twilio_post(f"/voice/ivr/input?{urlencode({'step': step})}",
                                        call_params(call_sid, Digits="1")))
     assert document[-1].tag in GOES_ON
+
+
+def test_a_customer_whose_stored_name_has_a_control_character_still_hears_readable_twiml(
+        app, twilio_post, parse_twiml, db_session, make_customer):
+    make_customer(first_name="Ив\x01ан", last_name="Петров\x0b", phones=("+79161112244",), language="ru")
+    caller = IvrCaller(app, twilio_post, parse_twiml, db_session, "+79161112244")
+    assert "Здравствуйте, Иван!" in " ".join(say.text for say in caller.dial().iter("Say"))
