@@ -5,7 +5,7 @@ come from the report queries and KPI formulas, never from a second copy of them)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone, tzinfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -31,10 +31,12 @@ class Thresholds:
 
 
 def wallboard(session: Session, router: Router, now: datetime, campaigns: list[dict],
-              thresholds: Thresholds = Thresholds()) -> dict:
-    """Today's figures (UTC day) at `now`, as JSON for the floor page. `campaigns`: the progress of the campaigns
-    dialing now (the dialer's to compute: the console does not depend on it)."""
-    day_start = datetime.combine(now.date(), time.min, tzinfo=now.tzinfo)
+              thresholds: Thresholds = Thresholds(), zone: tzinfo = timezone.utc) -> dict:
+    """Today's figures at `now` (the day as the center's time `zone` counts it), as JSON for the floor page.
+    `campaigns`: the progress of the campaigns dialing now (the dialer's to compute: the console does not
+    depend on it)."""
+    local_now = now.astimezone(zone)
+    day_start = datetime.combine(local_now.date(), time.min, tzinfo=zone)
     # The filter's end is exclusive: a call that started at this very instant is today's too.
     today = ReportFilter(day_start, now + timedelta(microseconds=1))
     rows = queue_report(session, today, target_seconds=thresholds.target_seconds)

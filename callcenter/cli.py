@@ -22,6 +22,7 @@ from .call_logging import LOG_FORMAT_VARIABLE, LOG_FORMATS, LoggedJob, chosen_lo
 from .db import database, get_session, upgrade_database
 from .redis_store import get_redis, redis_url, stop_embedded_redis
 from .dialer_cli import campaigns_cli, dnc_cli, gate_cli, lists_cli
+from .reports_cli import reports_cli
 from .ivr_cli import ivr_command
 from .sandbox_cli import call_command, sandbox_command
 
@@ -59,6 +60,7 @@ def main(log_format: str | None) -> None:
 main.add_command(sandbox_command)
 main.add_command(call_command)
 main.add_command(ivr_command)
+main.add_command(reports_cli)
 for dialer_group in (campaigns_cli, lists_cli, dnc_cli, gate_cli):
     main.add_command(dialer_group)
 
@@ -176,6 +178,8 @@ def pacer_command(interval: float, reconcile_after: float, lease_seconds: float)
     import threading
     import time
 
+    from rq import Queue
+
     from crm_core.db import utcnow
     from dialer.jobs import pace_campaigns
 
@@ -183,6 +187,7 @@ def pacer_command(interval: float, reconcile_after: float, lease_seconds: float)
     from .console.wiring import current_desk, publish_wallboard
     from .db import close_session
     from .pacer_lease import PacerLease
+    from .report_jobs import REPORTS_QUEUE, schedule_report_rollup
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -210,6 +215,7 @@ def pacer_command(interval: float, reconcile_after: float, lease_seconds: float)
             if time.monotonic() >= next_wallboard:
                 next_wallboard = time.monotonic() + WALLBOARD_EVERY_SECONDS
                 publish_wallboard(get_session(), utcnow())
+            schedule_report_rollup(Queue(REPORTS_QUEUE, connection=get_redis()), utcnow())
         except Exception:  # one bad round must not stop the floor; the next round retries
             log.exception("pacer round failed")
         finally:

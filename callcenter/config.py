@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crm_core.phones import is_supported_region, normalize_phone
 from crm_core.errors import InvalidPhoneNumber
@@ -79,6 +80,8 @@ class Config:
     LOGIN_FAILURE_WINDOW_SECONDS: int = 900
     # How long a locked-out username or address is refused, even with the right password.
     LOGIN_LOCKOUT_SECONDS: int = 900
+    # The center's time zone (IANA name): where "today" begins on the wallboard and the reports' default zone.
+    CENTER_TIMEZONE: str = "UTC"
     # Lets a scraper on another host read /metrics with "Authorization: Bearer <token>"; empty: local clients only.
     METRICS_TOKEN: str = ""
     # Reverse proxies in front of the web processes that set X-Forwarded-For/-Proto/-Host (0: none). The login
@@ -142,6 +145,10 @@ class Config:
                     "WALLBOARD_TARGET_SECONDS", "WALLBOARD_LONGEST_WAIT_ALERT_SECONDS"):
             if not 1 <= getattr(self, key) <= 3600:
                 raise ConfigError(key, "must be between 1 and 3600 seconds")
+        try:
+            ZoneInfo(self.CENTER_TIMEZONE)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError("CENTER_TIMEZONE", f"unknown time zone {self.CENTER_TIMEZONE!r} (try Europe/Moscow)") from None
         if not 0 <= self.TRUSTED_PROXY_COUNT <= 5:
             raise ConfigError("TRUSTED_PROXY_COUNT", "must be between 0 and 5")
         for key in ("WALLBOARD_SERVICE_LEVEL_PERCENT", "WALLBOARD_ABANDON_WARNING_PERCENT"):

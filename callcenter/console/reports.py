@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,7 @@ from crm_core.models import CallList, Campaign, User
 from ..db import get_session
 from . import bp
 from .auth import supervisor_required
-from .report_pages import DEFAULT_TIME_ZONE, PAGES, Chart, Column, ReportPage, ReportQuery, Table
+from .report_pages import PAGES, Chart, Column, ReportPage, ReportQuery, Table
 
 MAX_DAYS = 366
 MAX_ID = 2**31 - 1  # the ids' SQL integer
@@ -53,7 +53,7 @@ class Field:
 FIELDS = {field.name: field for field in (
     Field("first_day", "First day", "date"),
     Field("last_day", "Last day", "date"),
-    Field("time_zone", "Time zone", "text", DEFAULT_TIME_ZONE, hint="days begin at midnight here"),
+    Field("time_zone", "Time zone", "text", hint="days begin at midnight here (default: the center's, CENTER_TIMEZONE)"),
     Field("queue", "Queue", "text", hint="empty: every queue"),
     Field("agent", "Agent", "select"),
     Field("campaign", "Campaign", "select"),
@@ -143,16 +143,18 @@ def _shown(session: Session, table: Table, query: ReportQuery) -> dict:
 # --- the form -------------------------------------------------------------------------------------------------
 
 def _defaults(page: ReportPage) -> dict:
-    """The form's values when nothing is asked: the page's default days ending today (UTC), every field's default."""
-    today = utcnow().astimezone(ZoneInfo(DEFAULT_TIME_ZONE)).date()
+    """The form's values when nothing is asked: the page's default days ending today in the center's time zone,
+    every field's default."""
+    zone_name = current_app.config["CENTER_TIMEZONE"]
+    today = utcnow().astimezone(ZoneInfo(zone_name)).date()
     values = {name: FIELDS[name].default for name in (*PERIOD_FIELDS, *page.fields)}
     return values | {"first_day": (today - timedelta(days=page.default_days - 1)).isoformat(),
-                     "last_day": today.isoformat()}
+                     "last_day": today.isoformat(), "time_zone": zone_name}
 
 
 def parse_query(page: ReportPage, args: dict) -> ReportQuery:
     """Validate the form's values (the period and the page's fields), naming the first field refused."""
-    zone_name = args.get("time_zone", "").strip() or DEFAULT_TIME_ZONE
+    zone_name = args.get("time_zone", "").strip() or current_app.config["CENTER_TIMEZONE"]
     zone = analytics.report_zone(zone_name)
     first, last = _day(args, "first_day"), _day(args, "last_day")
     if last < first:

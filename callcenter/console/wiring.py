@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -110,7 +111,8 @@ def wallboard_thresholds() -> Thresholds:
 def publish_wallboard(session: Session, now: datetime) -> dict:
     """Compute the wallboard once for every viewer (the pacer calls this), keep it for supervisors who connect
     later and push it to the floor room (from any process: the message queue carries it)."""
-    figures = wallboard(session, current_router(), now, watched_progress(session, now), wallboard_thresholds())
+    figures = wallboard(session, current_router(), now, watched_progress(session, now), wallboard_thresholds(),
+                        ZoneInfo(current_app.config["CENTER_TIMEZONE"]))
     get_redis().set(WALLBOARD_KEY, json.dumps(figures))
     socketio.emit(WALLBOARD_EVENT, figures, to=FLOOR_ROOM, namespace=FLOOR_NAMESPACE)
     return figures

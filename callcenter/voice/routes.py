@@ -78,6 +78,8 @@ def outbound_answered():
 def queue_wait():
     """Hold prompt while the caller waits for an agent (Twilio refetches it in a loop); routes the call."""
     interaction = _call()
+    language = _language(interaction)
+    get_session().commit()  # the call's record stands even if routing cannot take the call now
     desk = current_desk()
     try:
         desk.call_waiting(interaction, _queue_name())
@@ -85,11 +87,11 @@ def queue_wait():
         position = desk.router.position(interaction.call_sid)
     except RedisError:
         # The ACD's store is unreachable: the caller keeps holding and the next prompt routes them again.
-        log.warning("routing unavailable, caller keeps holding CallSid=%s", interaction.call_sid, exc_info=True)
+        log.warning("routing unavailable, the caller keeps holding", exc_info=True)
         get_session().rollback()
         position = None
     position = position or _int(request.form.get("QueuePosition")) or 1
-    voice_language, prompt = QUEUE_PROMPT[_language(interaction)]
+    voice_language, prompt = QUEUE_PROMPT[language]
     response = VoiceResponse()
     response.say(prompt.format(position=position), language=voice_language)
     response.pause(length=10)

@@ -16,11 +16,11 @@ CALL_SID = "CA" + "0f" * 16
 def test_every_line_logged_while_a_webhook_fails_names_its_call(app, twilio_post, redis_outage, parse_twiml,
                                                                  log_lines):
     redis_outage(app)
-    response = twilio_post("/voice/queue/wait", call_params(CALL_SID, CallStatus="in-progress"))
+    response = twilio_post("/voice/queue/left", call_params(CALL_SID, CallStatus="completed", QueueResult="hangup"))
 
-    parse_twiml(response)  # the caller still hears safe TwiML
+    parse_twiml(response)  # Twilio still gets TwiML
     lines = log_lines("json")
-    failure = next(line for line in lines if "voice webhook /voice/queue/wait failed" in line["message"])
+    failure = next(line for line in lines if "voice webhook /voice/queue/left failed" in line["message"])
     assert failure["level"] == "ERROR" and "ConnectionError" in failure["exception"]
     assert {line["call_sid"] for line in lines} == {CALL_SID}
     assert all(line["timestamp"].endswith("+00:00") and line["logger"] for line in lines)

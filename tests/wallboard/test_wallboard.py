@@ -1,6 +1,7 @@
 """The wallboard's figures on the hand-computed day of tests/analytics/conftest.py (arithmetic in comments)."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -44,6 +45,14 @@ def test_yesterdays_calls_are_not_in_todays_figures(db_session, router, floor):
     assert board["totals"]["offered"] == 0
     assert board["totals"]["service_level"] is None  # no calls is not 0 %
     assert board["alerts"] == []
+
+
+def test_today_begins_at_midnight_in_the_centers_time_zone(db_session, router, floor):
+    late_evening = at(1, 23, 30)  # UTC: still the day of the fixture's calls; in Moscow (UTC+3) 02:30 the next day
+    assert board_at(db_session, router, late_evening)["totals"]["offered"] == 8
+    in_moscow = wallboard(db_session, router, late_evening, watched_progress(db_session, late_evening), Thresholds(),
+                          ZoneInfo("Europe/Moscow"))
+    assert in_moscow["totals"]["offered"] == 0
 
 
 def test_callers_waiting_now_with_the_longest_wait(db_session, router, floor, caller_waiting):

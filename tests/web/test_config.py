@@ -35,6 +35,8 @@ def test_environment_values_are_used():
     ("PORT", "eighty"),
     ("SANDBOX_PORT", "70000"),
     ("CALLCENTER_ENV", "staging"),
+    ("CENTER_TIMEZONE", "Mars/Olympus_Mons"),
+    ("TRUSTED_PROXY_COUNT", "9"),
 ])
 def test_invalid_setting_fails_naming_it(key, value):
     with pytest.raises(ConfigError) as error:

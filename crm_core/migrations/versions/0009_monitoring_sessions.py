@@ -1,6 +1,6 @@
 """monitoring_sessions: supervisors listening to, whispering to or barging into agents' calls (the audit trail)
 
-Revision ID: 0010
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-29
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import crm_core.db
 
 
-revision = '0010'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """report roll-ups: per 15-minute interval, agents' and queues' additive figures and the intervals rolled up
 
-Revision ID: 0009
-Revises: 0010 (written at the same time as this one and first in place: the chain is 0008, 0010, 0009)
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-29
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import crm_core.db
 
 
-revision = '0009'
-down_revision = '0010'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
