@@ -54,4 +54,13 @@ def _socketio_delivery(app: Flask) -> dict:
     queue = app.config["SOCKETIO_MESSAGE_QUEUE"] or app.config["REDIS_URL"]
     if queue in ("", "off"):
         return {"client_manager": python_socketio.Manager()}
-    return {"message_queue": queue}
+    return {"message_queue": queue, "channel": socketio_channel(queue)}
+
+
+def socketio_channel(queue_url: str) -> str:
+    """The Pub/Sub channel of our Socket.IO events. Pub/Sub ignores Redis database numbers, so two platforms on
+    one Redis server (each in its own database) would hear each other's events on the default channel."""
+    from urllib.parse import urlparse
+
+    database = urlparse(queue_url).path.strip("/") or "0"
+    return f"callcenter-socketio-db{database}"

@@ -79,3 +79,16 @@ def test_screen_pop_reaches_an_agent_connected_to_another_process(web_processes,
         assert offer["history"]["customer"]["display_name"] == "Пётр Смирнов"
     finally:
         desk.disconnect()
+
+
+def test_platforms_sharing_a_redis_server_do_not_hear_each_others_console_events(redis_url, database_url):
+    """Pub/Sub ignores database numbers: each database gets its own Socket.IO channel."""
+    from urllib.parse import urlparse
+
+    server = urlparse(redis_url)._replace(path="").geturl()
+    channels = []
+    for database in ("3", "4", "3"):
+        app = create_app({"DATABASE_URL": database_url, "REDIS_URL": f"{server}/{database}", "SECRET_KEY": TEST_SECRET},
+                         environ={})
+        channels.append(app.extensions["socketio"].server.manager.channel)
+    assert channels[0] != channels[1] and channels[0] == channels[2]
