@@ -107,8 +107,13 @@ class Desk:
         self._deliver(offers)
 
     def caller_left(self, call_sid: str) -> None:
-        """The caller hung up or left the queue before an agent took them."""
+        """The caller hung up or left the queue. Before an agent took them, the call leaves routing; after an
+        agent accepted it (the caller left on their way to the agent), that agent's call is over: forgetting it
+        would keep the agent on a call that never comes."""
         call = self.router.call(call_sid)
+        if call is not None and call.agent_id is not None:
+            self.agent_leg_ended(call.agent_id, call_sid, call_over=True)
+            return
         withdrawn, offers = self.router.leave(call_sid)
         if withdrawn is not None:
             self.agent_changed(self.router.agent(withdrawn))
@@ -121,10 +126,7 @@ class Desk:
         """The call is over (final status): its agent wraps up, or, if no agent had it yet, it leaves routing
         (a call that was being transferred is flagged: its conversation so far has no outcome)."""
         call = self.router.call(call_sid)
-        if call is not None and call.agent_id is not None:
-            self.agent_leg_ended(call.agent_id, call_sid, call_over=True)
-            return
-        if call is not None and call.transfer:
+        if call is not None and call.agent_id is None and call.transfer:
             self._flag(call_sid, TRANSFER_ABANDONED)
         self.caller_left(call_sid)
 

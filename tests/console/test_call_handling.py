@@ -193,6 +193,16 @@ def test_caller_hanging_up_while_on_hold_sends_the_agent_to_wrap_up(desk, agent,
     assert outbox.to(olga.id, "call_ended")[-1]["interaction_id"] == call.id
 
 
+def test_a_caller_leaving_the_queue_after_an_agent_accepted_sends_that_agent_to_wrap_up(desk, agent, connected,
+                                                                                        outbox):
+    olga = agent("Ольга")
+    call = connected(olga)  # accepted; the caller's wait-URL answer takes them out of the queue meanwhile
+    desk.caller_left(call.call_sid)
+    desk.call_finished(call.call_sid)  # and the final status comes later
+    assert desk.router.agent(olga.id).state == "wrap_up"
+    assert len(outbox.to(olga.id, "call_ended")) == 1
+
+
 # -- cold transfer -----------------------------------------------------------------------------------------------
 
 def test_cold_transfer_to_a_named_agent_offers_the_call_to_them_with_who_transferred_it(
