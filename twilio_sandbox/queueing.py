@@ -79,6 +79,10 @@ def _wait_in_queue(runner: CallRunner, queue: Queue, wait: Target | None) -> tup
                 continue
             runner.wait(MIN_WAIT_LOOP_SECONDS - (runner.clock.now() - started))
     except LeaveQueue:
+        with runner.sandbox.lock:
+            pending = runner.call.dequeue
+        if pending is not None:  # a dequeue accepted while the wait URL answered <Leave> came first: it wins
+            return ("redirected" if pending.kind == "redirect" else "bridged"), pending
         return "leave", None
     except Dequeued as dequeued:
         result = "redirected" if dequeued.dequeue.kind == "redirect" else "bridged"

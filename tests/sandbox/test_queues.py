@@ -110,6 +110,23 @@ def test_leave_in_the_wait_music_takes_the_caller_out_of_the_queue(control, cust
     assert "result leave" in [e.get("text") for e in call["transcript"]]
 
 
+def test_a_dequeue_accepted_while_the_wait_url_answers_leave_still_takes_the_caller(
+        control, customer, our_number, twilio_client):
+    def dequeue_then_leave(response, params):
+        twilio_client.queues(params["QueueSid"]).members("Front").update(url=customer.url("/picked"), method="POST")
+        response.leave()
+
+    customer.twiml("/voice", _enqueue)
+    customer.twiml("/wait", dequeue_then_leave)
+    customer.twiml("/picked", lambda r, p: r.say("An agent will call you back"))
+    customer.twiml("/queue-done", lambda r, p: r.say("ignored"))
+
+    call = control.wait(control.place_call(CUSTOMER, our_number, script=[]))
+
+    assert customer.requests_to("/queue-done")[0]["QueueResult"] == "redirected"
+    assert "An agent will call you back" in [e.get("text") for e in call["transcript"]]
+
+
 def test_a_full_queue_refuses_the_caller(control, customer, our_number, twilio_client):
     twilio_client.queues.create(friendly_name="tiny", max_size=1)
     customer.twiml("/voice", lambda r, p: _enqueue(r, p, queue="tiny", wait=None))
