@@ -32,6 +32,8 @@ DEFAULT_DEMO_CUSTOMERS = 300
 PROGRESS_EVERY_SECONDS = 2.0
 # How often the pacer publishes the supervisors' wallboard (today's queue figures, campaigns, alerts).
 WALLBOARD_EVERY_SECONDS = 3.0
+# How often the pacer looks for calls whose final status callback was lost (a query over the last day's calls).
+LOST_CALLS_EVERY_SECONDS = 10.0
 # A stopped pacer's standby takes over this long after its last round.
 PACER_LEASE_SECONDS = 30.0
 
@@ -164,7 +166,8 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
 @click.option("--reconcile-after", type=click.FloatRange(min=1), show_default=True,
               default=RECONCILE_AFTER.total_seconds(),
               help="Seconds a claimed dial may go without word from the provider before it is settled (found at "
-                   "the provider, or closed as lost and its lead dialed again).")
+                   "the provider, or closed as lost and its lead dialed again); also how often a call still open "
+                   "(its final status callback lost) is looked up at the provider.")
 @click.option("--lease-seconds", type=click.FloatRange(min=1), default=PACER_LEASE_SECONDS, show_default=True,
               help="How long the running pacer's lease lasts without renewal: a standby pacer takes over this long "
                    "after the running one stopped. Keep it above the longest round.")
@@ -186,7 +189,10 @@ def pacer_command(interval: float, reconcile_after: float, lease_seconds: float)
     from .console.campaigns import publish_watched_progress
     from .console.wiring import current_desk, publish_wallboard
     from .db import close_session
+    from .lost_calls import settle_lost_calls
     from .pacer_lease import PacerLease
+    from .redis_store import once_per
+    from .telephony import provider
     from .report_jobs import REPORTS_QUEUE, schedule_report_rollup
 
     stop = threading.Event()
@@ -194,7 +200,7 @@ def pacer_command(interval: float, reconcile_after: float, lease_seconds: float)
     log = logging.getLogger("callcenter.pacer")
     lease = PacerLease(get_redis(), f"{socket.gethostname()}:{os.getpid()}", lease_seconds)
     log.info("pacer %s running every %.1fs", lease.holder, interval)
-    next_progress = next_wallboard = 0.0
+    next_progress = next_wallboard = next_lost_calls = 0.0
     standing_by = False
     while not stop.is_set():
         try:
@@ -209,6 +215,12 @@ def pacer_command(interval: float, reconcile_after: float, lease_seconds: float)
             current_desk().sweep()
             get_session().commit()
             pace_campaigns(reconcile_after=timedelta(seconds=reconcile_after))
+            if time.monotonic() >= next_lost_calls:
+                next_lost_calls = time.monotonic() + LOST_CALLS_EVERY_SECONDS
+                settle_lost_calls(get_session(), provider(), current_desk(), now=utcnow(),
+                                  after=timedelta(seconds=reconcile_after),
+                                  may_ask=once_per(timedelta(seconds=reconcile_after), "calls:settle"),
+                                  default_region=current_app.config["DEFAULT_REGION"])
             if time.monotonic() >= next_progress:
                 next_progress = time.monotonic() + PROGRESS_EVERY_SECONDS
                 publish_watched_progress(get_session(), utcnow())

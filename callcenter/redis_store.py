@@ -7,6 +7,7 @@ import logging
 import subprocess
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import redis
@@ -35,6 +36,14 @@ def redis_url(app: Flask | None = None) -> str:
     """REDIS_URL, or the URL of this instance's embedded server (started on first use)."""
     app = app or current_app
     return app.config["REDIS_URL"] or embedded_redis_url(Path(app.instance_path))
+
+
+def once_per(interval: timedelta, name: str):
+    """A `may(key)` that answers True for each key at most once per `interval` across every process (a Redis key
+    that expires), e.g. so the pacer asks the provider about a long call once a minute, not every round."""
+    connection = get_redis()
+    milliseconds = max(1, int(interval.total_seconds() * 1000))
+    return lambda key: bool(connection.set(f"{name}:{key}", 1, nx=True, px=milliseconds))
 
 
 def get_redis(app: Flask | None = None) -> redis.Redis:

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from .db import utcnow
-from .models import Customer, Interaction, InteractionEvent, PhoneNumber
+from .models import Customer, DialAttempt, Interaction, InteractionEvent, PhoneNumber
 from .phones import normalize_phone
 from .errors import InvalidPhoneNumber, ValidationError
 
@@ -217,3 +217,12 @@ def _e164_or_none(number: str | None, default_region: str) -> str | None:
         return normalize_phone(number, default_region).e164
     except InvalidPhoneNumber:
         return None
+
+
+def unsettled_calls(session: Session, *, since: datetime, before: datetime) -> list[str]:
+    """CallSids of the calls begun between `since` and `before` that still have no final status, campaign dials
+    excepted (the dialer settles those with their attempts): the ones to ask the provider how they ended."""
+    dialed = sa.select(DialAttempt.id).where(DialAttempt.call_sid == Interaction.call_sid)
+    return list(session.scalars(sa.select(Interaction.call_sid).where(
+        Interaction.call_sid.is_not(None), Interaction.started_at >= since, Interaction.started_at < before,
+        Interaction.status.not_in(TERMINAL_STATUSES), ~dialed.exists()).order_by(Interaction.started_at)))

@@ -241,21 +241,12 @@ def app_enqueue():
     return enqueue_attempt(Queue(current_app.config.get("DIALER_QUEUE", "default"), connection=get_redis()))
 
 
-def _ask_once_per(interval: timedelta):
-    """A `may_ask(attempt_id)` that lets every pacer together ask the provider about an attempt once per
-    `interval` (a Redis key per attempt), so long conversations do not cost a request each round."""
-    from callcenter.redis_store import get_redis
-
-    connection = get_redis()
-    milliseconds = max(1, int(interval.total_seconds() * 1000))
-    return lambda attempt_id: bool(connection.set(f"dialer:reconcile:{attempt_id}", 1, nx=True, px=milliseconds))
-
-
 def pace_campaigns(now: datetime | None = None, *, reconcile_after: timedelta = engine.RECONCILE_AFTER) -> list:
     """One pacer round in the app: reconcile, launch what every running campaign needs, and give available
     agents the leads of preview campaigns."""
     from callcenter.console.wiring import current_desk
     from callcenter.db import get_session
+    from callcenter.redis_store import once_per
     from callcenter.telephony import provider
 
     now = now or utcnow()
@@ -264,7 +255,7 @@ def pace_campaigns(now: datetime | None = None, *, reconcile_after: timedelta = 
     session.commit()
     desk = current_desk()
     for call_sid in reconcile_unfinished(session, provider(), now=now, after=reconcile_after,
-                                         may_ask=_ask_once_per(reconcile_after),
+                                         may_ask=once_per(reconcile_after, "dialer:reconcile"),
                                          default_region=current_app.config["DEFAULT_REGION"]):
         desk.call_finished(call_sid)
     session.commit()

@@ -114,8 +114,6 @@ def _heard(call: dict) -> list[str]:
     return [e["text"] for e in call["transcript"] if e["event"] == "say"]
 
 
-@pytest.mark.xfail(strict=True, reason="nothing reconciles an inbound call whose final status callback was lost "
-                                       "(dialer.jobs.reconcile_unfinished covers campaign calls); see the report")
 def test_an_inbound_call_whose_final_status_died_with_the_web_process_is_completed_by_the_pacer(
         procfile_process, sandbox_server, sandbox, engine):
     port = free_port()
