@@ -350,6 +350,12 @@ class Router:
         """Call SIDs waiting in `queue`, first in line first."""
         return [s.decode() for s in self.redis.zrange(f"{self.prefix}:queue:{queue}", 0, -1)]
 
+    def longest_wait(self, queue: str, now: float | None = None) -> float:
+        """Seconds the first caller in line has waited in `queue` (0 when nobody waits)."""
+        first_in_line = self.redis.zrange(f"{self.prefix}:queue:{queue}", 0, 0)
+        call = self.call(first_in_line[0].decode()) if first_in_line else None
+        return max(0.0, (self.clock() if now is None else now) - call.enqueued_at) if call else 0.0
+
     def queues(self) -> list[str]:
         """Every queue a call has waited in."""
         return sorted(q.decode() for q in self.redis.smembers(f"{self.prefix}:queues"))

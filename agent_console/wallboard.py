@@ -76,8 +76,7 @@ def _queues(rows: list[dict], router: Router, now: datetime) -> list[dict]:
     result = []
     for name in sorted(set(by_name) | set(router.queues())):
         waiting = router.waiting(name)
-        first = router.call(waiting[0]) if waiting else None
-        longest = max(0, round(now.timestamp() - first.enqueued_at)) if first else 0
+        longest = round(router.longest_wait(name, now.timestamp()))
         row = by_name.get(name, {})
         result.append({"name": name, "waiting": len(waiting), "longest_wait_seconds": longest,
                        "offered": row.get("offered", 0), "answered": row.get("answered", 0),

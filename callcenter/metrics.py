@@ -129,12 +129,9 @@ class FloorCollector:
                                     "queue.", labels=["queue"])
         longest = GaugeMetricFamily("callcenter_queue_longest_wait_seconds", "How long the first caller in line "
                                     "has waited, by ACD queue (0 when nobody waits).", labels=["queue"])
-        now = self.router.clock()
         for queue in self.router.queues():
-            calls = self.router.waiting(queue)
-            first = self.router.call(calls[0]) if calls else None
-            waiting.add_metric([queue], len(calls))
-            longest.add_metric([queue], max(0.0, now - first.enqueued_at) if first else 0.0)
+            waiting.add_metric([queue], len(self.router.waiting(queue)))
+            longest.add_metric([queue], self.router.longest_wait(queue))
         yield waiting
         yield longest
 
