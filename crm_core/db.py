@@ -20,6 +20,7 @@ NAMING_CONVENTION = {
 
 
 # Connections an engine keeps open (the web process's concurrent requests), and how many more it may open briefly.
+MAX_RECORD_ID = 2 ** 31 - 1  # ids are 32-bit integer columns: a larger one names no row (and overflows a query)
 POOL_SIZE = 20
 POOL_OVERFLOW = 30
 # A PostgreSQL connection unused for this long is checked before a request gets it.

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from crm_core.db import MAX_RECORD_ID
 from crm_core.errors import InvalidPhoneNumber, NotFound, ValidationError
 from crm_core.models import (
     CAMPAIGN_PURPOSES, DIALING_MODES, MACHINE_ACTIONS, Campaign, CampaignDialing, ComplianceProfile, Disposition, Lead,
@@ -30,7 +31,7 @@ STATUS_ACTIONS = {
 def create_campaign(session: Session, *, name: str, profile_code: str, caller_id: str, purpose: str = "service",
                     mode: str = "progressive", default_region: str) -> Campaign:
     """Create a campaign under a compliance profile; its caller ID is required and stored in E.164. Flushes."""
-    name = (name or "").strip()
+    name = (name if isinstance(name, str) else "").strip()
     if not name or len(name) > 100:
         raise ValidationError("name", "a campaign needs a name of at most 100 characters")
     if session.scalar(sa.select(Campaign.id).where(Campaign.name == name)) is not None:
@@ -54,9 +55,14 @@ def create_campaign(session: Session, *, name: str, profile_code: str, caller_id
 
 
 def find_campaign(session: Session, key: str | int) -> Campaign:
-    """A campaign by id or by exact name."""
+    """A campaign by id or by exact name (an id no campaign can have, or a key that is not text or a whole
+    number, is simply not found)."""
+    if isinstance(key, bool) or not isinstance(key, (int, str)):
+        raise NotFound("campaign", key)
     campaign = None
-    if isinstance(key, int) or str(key).isdigit():
+    if isinstance(key, int) or key.isascii() and key.isdigit():
+        if not 1 <= int(key) <= MAX_RECORD_ID:
+            raise NotFound("campaign", key)
         campaign = session.get(Campaign, int(key))
     if campaign is None:
         campaign = session.scalar(sa.select(Campaign).where(Campaign.name == str(key)))

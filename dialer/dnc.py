@@ -19,6 +19,8 @@ from .errors import ImportFailed
 from .imports import BulkWriter
 from .numbers import normalize_batch
 
+FILE_NAME_LENGTH = DncRegistryImport.__table__.c.file_name.type.length
+
 MAX_REGISTRY_LINE = 256
 REGISTRY_BATCH = 10_000
 
@@ -78,7 +80,8 @@ def import_registry(session: Session, stream: BinaryIO, *, registry_code: str, r
         raise ValidationError("registry", "the registry's code, at most 32 characters (US-DNC, TPS...)")
     if registry_date > now.date():
         raise ValidationError("registry_date", "cannot be in the future")
-    copy = DncRegistryImport(registry_code=code, registry_date=registry_date, file_name=file_name,
+    copy = DncRegistryImport(registry_code=code, registry_date=registry_date,
+                             file_name=(file_name or "")[:FILE_NAME_LENGTH] or None,
                              imported_by=user_id, imported_at=now)
     session.add(copy)
     session.flush()
@@ -125,7 +128,7 @@ def _e164(number: str, default_region: str) -> str:
 
 
 def _reason(reason: str | None) -> str:
-    reason = (reason or "").strip()
+    reason = (reason if isinstance(reason, str) else "").strip()
     if not reason or len(reason) > 255:
         raise ValidationError("reason", "say why, in at most 255 characters")
     return reason

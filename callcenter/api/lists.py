@@ -27,7 +27,6 @@ from .request_checks import is_record_id
 SUPERVISOR_ROLES = ("supervisor", "admin")
 MAPPED_FIELDS = ("phone", "name", "consent")
 MOMENT_YEARS = (1970, 2999)
-MAX_FILE_NAME = DncRegistryImport.__table__.c.file_name.type.length
 
 
 def supervisors_only(view):
@@ -238,7 +237,7 @@ def registry_import():
     session = get_session()
     copy = dnc.import_registry(session, upload.stream, registry_code=request.form.get("registry", ""),
                                registry_date=registry_date, region=request.form.get("region") or _region(),
-                               now=utcnow(), file_name=(upload.filename or "")[:MAX_FILE_NAME] or None,
+                               now=utcnow(), file_name=upload.filename,
                                user_id=g.user.id)
     session.commit()
     return jsonify(id=copy.id, registry=copy.registry_code, registry_date=copy.registry_date.isoformat(),

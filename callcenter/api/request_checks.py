@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from flask import request
 
+from crm_core.db import MAX_RECORD_ID
 from crm_core.errors import NotFound, ValidationError
 
 from . import bp
 
-MAX_RECORD_ID = 2 ** 31 - 1  # ids are 32-bit integer columns
 
 
 def is_record_id(value) -> bool:

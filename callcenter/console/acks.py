@@ -11,13 +11,13 @@ from flask_login import current_user
 
 from agent_console.desk import DeskError
 from agent_console.routing import RoutingError
+from crm_core.db import MAX_RECORD_ID
 from crm_core.errors import CrmError, ValidationError
 
 from ..db import get_session
 
 log = logging.getLogger(__name__)
 
-MAX_RECORD_ID = 2 ** 31 - 1  # ids are 32-bit integer columns
 WHOLE_NUMBER = re.compile(r"\s*[0-9]+\s*")
 
 

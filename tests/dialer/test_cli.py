@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from callcenter.cli import main
@@ -73,3 +74,9 @@ def test_a_campaign_is_started_paused_and_stopped_from_the_command_line(runner, 
     assert "stopped" in runner.invoke(main, ["campaigns", "set-status", "Winback", "stop"]).output
     refused = runner.invoke(main, ["campaigns", "set-status", "Winback", "start"])
     assert refused.exit_code != 0 and "cannot be started again" in refused.output
+
+
+@pytest.mark.parametrize("key", ["99999999999999999999", "0", "Nonexistent"])
+def test_a_campaign_nobody_has_is_reported_not_found(runner, key):
+    missing = runner.invoke(main, ["campaigns", "set-status", key, "start"])
+    assert missing.exit_code != 0 and "not found" in missing.output and "Traceback" not in missing.output
