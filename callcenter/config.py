@@ -45,6 +45,8 @@ class Config:
     # Twilio account; the defaults are the local sandbox's demo account.
     TWILIO_ACCOUNT_SID: str = SANDBOX_ACCOUNT_SID
     TWILIO_AUTH_TOKEN: str = SANDBOX_AUTH_TOKEN
+    # The token being rotated out: webhook signatures made with it are still accepted (README: rotating the token).
+    TWILIO_PREVIOUS_AUTH_TOKEN: str = ""
     # Our inbound number and the caller ID of outbound calls (E.164).
     TWILIO_PHONE_NUMBER: str = "+74950000000"
     # REST API host; the local sandbox by default, https://api.twilio.com for real Twilio.

@@ -25,17 +25,21 @@ def signed_request_url() -> str:
 
 
 def has_valid_signature() -> bool:
-    """Whether the request was signed by the holder of our Twilio auth token for this exact URL and body."""
+    """Whether the request was signed by the holder of our Twilio auth token for this exact URL and body (or of
+    the previous token, while a rotation is under way)."""
     signature = request.headers.get("X-Twilio-Signature", "")
     if not signature:
         return False
-    validator = RequestValidator(current_app.config["TWILIO_AUTH_TOKEN"])
     params = request.form if request.method == "POST" else {}
     url = signed_request_url()
-    # Twilio signs the URL as we gave it: one HMAC settles nearly every request. validate() computes two, as it
-    # also accepts the URL with its default port added or removed.
-    return (hmac.compare_digest(validator.compute_signature(url, params), signature)
-            or validator.validate(url, params, signature))
+    tokens = (current_app.config["TWILIO_AUTH_TOKEN"], current_app.config["TWILIO_PREVIOUS_AUTH_TOKEN"])
+    for validator in (RequestValidator(token) for token in tokens if token):
+        # Twilio signs the URL as we gave it: one HMAC settles nearly every request. validate() computes two, as
+        # it also accepts the URL with its default port added or removed.
+        if (hmac.compare_digest(validator.compute_signature(url, params), signature)
+                or validator.validate(url, params, signature)):
+            return True
+    return False
 
 
 def twilio_webhook(*, on_error: str = "enqueue"):
@@ -48,18 +52,15 @@ def twilio_webhook(*, on_error: str = "enqueue"):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not has_valid_signature():
-                log.warning("rejected unsigned or wrongly signed webhook %s CallSid=%s",
-                            request.path, request.values.get("CallSid"))
+                log.warning("rejected unsigned or wrongly signed webhook %s", request.path)
                 abort(403)
             try:
                 return view(*args, **kwargs)
             except ValidationError as exc:
-                log.warning("voice webhook %s refused CallSid=%s: %s", request.path,
-                            request.values.get("CallSid", "?")[:40], exc)
+                log.warning("voice webhook %s refused: %s", request.path, exc)
                 return _safe_answer(on_error)
             except Exception:
-                call_sid = request.values.get("CallSid", "?")
-                log.exception("voice webhook %s failed CallSid=%s", request.path, call_sid)
+                log.exception("voice webhook %s failed", request.path)
                 return _safe_answer(on_error)
 
         wrapper.twilio_webhook = True

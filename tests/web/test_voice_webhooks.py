@@ -72,6 +72,22 @@ def test_signature_is_checked_against_the_public_url_behind_a_proxy(make_app, pa
     assert refused.status_code == 403
 
 
+def test_during_a_token_rotation_webhooks_signed_with_either_token_get_in(make_app, parse_twiml):
+    from twilio.request_validator import RequestValidator
+
+    app = make_app(TWILIO_AUTH_TOKEN="the-new-token", TWILIO_PREVIOUS_AUTH_TOKEN="the-old-token")
+    url, client = app.config["PUBLIC_BASE_URL"] + "/voice/incoming", app.test_client()
+
+    def post(token, sid):
+        params = call_params(sid)
+        signature = RequestValidator(token).compute_signature(url, params)
+        return client.post("/voice/incoming", data=params, headers={"X-Twilio-Signature": signature})
+
+    parse_twiml(post("the-new-token", "CA" + "2" * 32))
+    parse_twiml(post("the-old-token", "CA" + "3" * 32))
+    assert post("another-token", "CA" + "4" * 32).status_code == 403
+
+
 def test_incoming_call_is_greeted_by_the_ivr_and_gets_exactly_one_interaction(twilio_post, parse_twiml, db_session,
                                                                                make_customer):
     customer = make_customer(phones=("+79123456789",), language="ru")
