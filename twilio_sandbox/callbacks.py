@@ -45,7 +45,7 @@ def send_status(runner: CallRunner, event: str) -> None:
         params = [(name, status if name == "CallStatus" else value) for name, value in call_params(call)]
         params += [
             ("CallbackSource", "call-progress-events"),
-            ("Timestamp", rfc2822(sandbox.clock.now())),
+            ("Timestamp", rfc2822(_moment_of(call, event, sandbox.clock.now()))),
             ("SequenceNumber", str(sequence_number)),
         ]
         if event == "completed":
@@ -87,3 +87,13 @@ def _deliver(runner: CallRunner, delivery: StatusDelivery, *, copies: int, late:
             **({"late": True} if late else {}),
             **({"duplicate": True} if copy else {}),
         )
+
+
+def _moment_of(call, event: str, now: float) -> float:
+    """When the event happened, as Twilio stamps it: a busy sandbox may send it a moment later (at a fast clock,
+    a few real milliseconds are a simulated second)."""
+    if event == "completed" and call.end_time is not None:
+        return call.end_time
+    if event == "answered" and call.answered_at is not None:
+        return call.answered_at
+    return now
