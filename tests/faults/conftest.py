@@ -24,7 +24,7 @@ from callcenter import create_app
 from callcenter.db import database
 from crm_core import schema
 from crm_core.db import make_engine
-from tests.conftest import SANDBOX_CLOCK_SPEED, TEST_SECRET, LivePlatform, free_port
+from tests.conftest import SANDBOX_CLOCK_SPEED, TEST_SECRET, LivePlatform, dispose_when_returned, free_port
 
 TWILIO_WEBHOOK_TIMEOUT = 15.0  # real seconds, as Twilio waits for a webhook
 
@@ -201,7 +201,7 @@ def serve_platform():
         sandbox.close()
         sandbox_server.shutdown()
         app_server.shutdown()
-        database(app).engine.dispose()
+        dispose_when_returned(database(app).engine)
         if app.extensions.get("redis") is not None:
             app.extensions["redis"].close()
 
