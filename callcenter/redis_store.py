@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 # meanwhile goes unnoticed, and while it stays down a request fails well within the 15 s Twilio waits for a
 # webhook. Commands are not re-sent (no retry_on_error): one that may have run before its connection broke never
 # runs twice.
+# redis-py 8 caps a client's pool at 100 connections and fails the next command beyond it ("Too many
+# connections"); a web process runs up to 256 request threads (Procfile), each may hold one.
+MAX_CONNECTIONS = 512
 CONNECT_RETRY = Retry(ExponentialBackoff(cap=1.0, base=0.1), retries=5)
 
 _embedded_lock = threading.Lock()
@@ -50,7 +53,8 @@ def get_redis(app: Flask | None = None) -> redis.Redis:
     """A shared client (it pools connections) for the app's Redis."""
     app = app or current_app
     if app.extensions["redis"] is None:
-        app.extensions["redis"] = redis.Redis.from_url(redis_url(app), health_check_interval=30, retry=CONNECT_RETRY)
+        app.extensions["redis"] = redis.Redis.from_url(redis_url(app), health_check_interval=30, retry=CONNECT_RETRY,
+                                                       max_connections=MAX_CONNECTIONS)
     return app.extensions["redis"]
 
 
