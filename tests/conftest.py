@@ -321,9 +321,13 @@ REFERENCE_TABLES = {"dispositions"}  # seeded by migrations, not by tests
 
 
 def dispose_when_returned(engine, timeout: float = 10.0) -> None:
-    """Close the engine's connections once the requests still running (a webhook the server took just before it
-    stopped) have returned theirs: one returned after dispose() would be dropped unclosed later, a
-    ResourceWarning in whichever test the garbage collector happens to run."""
+    """Close a stopped platform's connections, including any a request still running returns later.
+
+    A webhook taken just before the server stopped, or a Socket.IO disconnect handled after it (Flask-Login
+    loads the user), returns its connection to a pool nobody will close: dropped unclosed, it is a
+    ResourceWarning in whichever test the garbage collector happens to run. So from now on every connection
+    returned to this engine is closed, and the pool is disposed once the requests running now are done."""
+    sa.event.listen(engine, "checkin", lambda dbapi_connection, record: record.invalidate())
     deadline = time.monotonic() + timeout
     while engine.pool.checkedout() and time.monotonic() < deadline:
         time.sleep(0.05)
