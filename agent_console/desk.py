@@ -96,15 +96,17 @@ class Desk:
     # -- calls arriving and leaving ---------------------------------------------------------------------------
 
     def call_waiting(self, interaction: Interaction, queue: str) -> None:
-        """A caller is in `queue`: route them (a repeated notice of the same call keeps its place)."""
+        """A caller is in `queue`: route them. A repeated notice of the same call (the hold prompt asks every
+        few seconds) keeps its place and does not change the queue the floor sees."""
         context = interaction.context or {}
         interaction.queue = queue
-        offers = self.router.enqueue(QueuedCall(
+        enqueued = self.router.enqueue(QueuedCall(
             call_sid=interaction.call_sid, interaction_id=interaction.id, queue=queue,
             skill=context.get("skill", ""), language=interaction.language or "",
         ))
-        self._queue_changed(queue)
-        self._deliver(offers)
+        if enqueued.joined:
+            self._queue_changed(queue)
+        self._deliver(enqueued.offers)
 
     def caller_left(self, call_sid: str) -> None:
         """The caller hung up or left the queue. Before an agent took them, the call leaves routing; after an

@@ -23,6 +23,8 @@ MISSED_OFFER = "missed offer"
 
 _DISPATCH = """
 local prefix, now, timeout = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local agents = redis.call('ZRANGE', prefix .. ':available', 0, -1)
+if #agents == 0 then return {} end  -- callers poll while everyone is busy: don't sort the queues for nothing
 local calls = {}
 for _, queue in ipairs(redis.call('SMEMBERS', prefix .. ':queues')) do
   local members = redis.call('ZRANGE', prefix .. ':queue:' .. queue, 0, -1, 'WITHSCORES')
@@ -31,7 +33,6 @@ for _, queue in ipairs(redis.call('SMEMBERS', prefix .. ':queues')) do
   end
 end
 table.sort(calls, function(a, b) return a.at < b.at end)
-local agents = redis.call('ZRANGE', prefix .. ':available', 0, -1)
 local offers = {}
 for _, call in ipairs(calls) do
   if #agents == 0 then break end
@@ -181,6 +182,15 @@ class Offer:
     agent_id: int
 
 
+@dataclass(frozen=True)
+class Enqueued:
+    """What enqueueing a caller did: whether the call joined its queue now (not a repeated notice) and the
+    offers it made possible."""
+
+    joined: bool
+    offers: list[Offer]
+
+
 @dataclass
 class QueuedCall:
     """A caller waiting for an agent, with what routing needs to match them."""
@@ -213,6 +223,20 @@ class AgentStatus:
     languages: list[str] = field(default_factory=list)
     held: bool = False  # on_call with the caller on hold
     preview: dict | None = None  # the campaign lead the agent is previewing ({"campaign_id", "lead_id"})
+
+
+def _agent_status(agent_id: int, data: dict[bytes, bytes]) -> AgentStatus | None:
+    """An agent's routing state from their hash (None when they are not signed in)."""
+    if not data:
+        return None
+    d = {k.decode(): v.decode() for k, v in data.items()}
+    return AgentStatus(
+        agent_id=agent_id, state=d.get("state", "offline"), since=float(d.get("since", 0)),
+        reason=d.get("reason", ""), call_sid=d.get("call_sid", ""),
+        idle_since=float(d["idle_since"]) if d.get("idle_since") else None, name=d.get("name", ""),
+        skills=json.loads(d.get("skills", "[]")), languages=json.loads(d.get("languages", "[]")),
+        held=d.get("held") == "1", preview=json.loads(d["preview"]) if d.get("preview") else None,
+    )
 
 
 class Router:
@@ -267,33 +291,30 @@ class Router:
 
     def agent(self, agent_id: int) -> AgentStatus:
         """The routing state of one agent."""
-        data = self.redis.hgetall(self._agent_key(agent_id))
-        if not data:
+        status = _agent_status(agent_id, self.redis.hgetall(self._agent_key(agent_id)))
+        if status is None:
             raise RoutingError(f"agent {agent_id} is not signed in")
-        d = {k.decode(): v.decode() for k, v in data.items()}
-        return AgentStatus(
-            agent_id=agent_id, state=d.get("state", "offline"), since=float(d.get("since", 0)),
-            reason=d.get("reason", ""), call_sid=d.get("call_sid", ""),
-            idle_since=float(d["idle_since"]) if d.get("idle_since") else None, name=d.get("name", ""),
-            skills=json.loads(d.get("skills", "[]")), languages=json.loads(d.get("languages", "[]")),
-            held=d.get("held") == "1", preview=json.loads(d["preview"]) if d.get("preview") else None,
-        )
+        return status
 
     def agents(self) -> list[AgentStatus]:
-        """Every agent routing knows, for the supervisor's view."""
+        """Every agent routing knows (one round trip: every console event of a preview campaign asks)."""
         ids = sorted(int(i) for i in self.redis.smembers(f"{self.prefix}:agents"))
-        return [self.agent(i) for i in ids]
+        with self.redis.pipeline(transaction=False) as pipe:
+            for agent_id in ids:
+                pipe.hgetall(self._agent_key(agent_id))
+            found = pipe.execute()
+        return [status for status in map(_agent_status, ids, found) if status is not None]
 
     # -- calls ----------------------------------------------------------------------------------------------
 
-    def enqueue(self, call: QueuedCall) -> list[Offer]:
+    def enqueue(self, call: QueuedCall) -> Enqueued:
         """A caller starts waiting (again, if already known: the original place is kept); offer if possible.
 
         A call being transferred already has its record (queue, skill, target agent): that record wins."""
         key = self._call_key(call.call_sid)
         enqueued_at = call.enqueued_at or self.clock()
         if not self.redis.hsetnx(key, "enqueued_at", enqueued_at):
-            return self.dispatch()  # the same call enqueued twice (retried webhook): keep its place
+            return Enqueued(False, self.dispatch())  # the same call again (the wait prompt): keep its place
         with self.redis.pipeline() as pipe:
             for name, value in (("interaction_id", call.interaction_id), ("queue", call.queue),
                                 ("skill", call.skill), ("language", call.language)):
@@ -304,7 +325,7 @@ class Router:
             pipe.sadd(f"{self.prefix}:queues", queue)
             pipe.zadd(f"{self.prefix}:queue:{queue}", {call.call_sid: enqueued_at})
             pipe.execute()
-        return self.dispatch()
+        return Enqueued(True, self.dispatch())
 
     def dispatch(self) -> list[Offer]:
         """Offer every waiting call that has a matching available agent, oldest call and longest-idle agent first."""

@@ -135,6 +135,15 @@ def events_of(db_session, interaction):
     return [(e.kind, e.detail) for e in interaction.events]
 
 
+def test_the_floor_hears_a_caller_join_the_queue_once_not_at_every_hold_prompt(desk, customer, make_interaction,
+                                                                                outbox):
+    call = make_interaction(customer, call_sid="CA" + "d" * 32, direction="inbound", from_number=CALLER,
+                            status="in-progress", language="ru")
+    for _ in range(3):  # the caller's hold prompt asks again every few seconds
+        desk.call_waiting(call, "support")
+    assert outbox.floor("queue") == [{"name": "support", "call_sids": [call.call_sid]}]
+
+
 # -- hold and resume ---------------------------------------------------------------------------------------------
 
 def test_hold_plays_the_hold_loop_to_the_caller_and_resume_rings_the_agent_again(desk, agent, connected, telephony,

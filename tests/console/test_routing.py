@@ -50,15 +50,15 @@ def call(sid, **kw):
 
 def test_call_goes_to_the_longest_idle_agent(router, agents):
     agents((1, ["orders"], ["ru"]), (2, ["orders"], ["ru"]))
-    assert router.enqueue(call("CA1", skill="orders", language="ru")) == [Offer("CA1", 1)]
+    assert router.enqueue(call("CA1", skill="orders", language="ru")).offers == [Offer("CA1", 1)]
     assert router.agent(1).state == "ringing" and router.agent(1).call_sid == "CA1"
     assert router.agent(2).state == "available"
 
 
 def test_skill_and_language_must_match(router, agents):
     agents((1, ["sales"], ["ru"]), (2, ["orders"], ["ru"]), (3, ["orders"], ["en", "ru"]))
-    assert router.enqueue(call("CA1", skill="orders", language="en")) == [Offer("CA1", 3)]
-    assert router.enqueue(call("CA2", skill="returns", language="ru")) == []
+    assert router.enqueue(call("CA1", skill="orders", language="en")).offers == [Offer("CA1", 3)]
+    assert router.enqueue(call("CA2", skill="returns", language="ru")).offers == []
     assert router.position("CA2") == 1
 
 
@@ -130,7 +130,7 @@ def test_same_call_enqueued_twice_keeps_one_place(router, clock):
     router.enqueue(call("CA1"))
     clock.advance(5)
     router.enqueue(call("CA2"))
-    router.enqueue(call("CA1"))
+    assert router.enqueue(call("CA1")).joined is False
     assert router.waiting("support") == ["CA1", "CA2"]
 
 
@@ -194,14 +194,14 @@ def test_signing_out_a_ringing_agent_offers_the_call_to_another(router, agents):
 
 def test_agent_without_configured_skills_or_languages_takes_any_call(router, agents):
     agents((1, [], []))
-    assert router.enqueue(call("CA1", skill="orders", language="en")) == [Offer("CA1", 1)]
+    assert router.enqueue(call("CA1", skill="orders", language="en")).offers == [Offer("CA1", 1)]
 
 
 def test_agent_previewing_a_lead_is_offered_no_call_until_back_to_available(router, agents):
     agents((1, [], []))
     assert router.start_preview(1, {"campaign_id": 7, "lead_id": 70})
     assert not router.start_preview(1, {"campaign_id": 7, "lead_id": 71})  # one lead at a time
-    assert router.enqueue(QueuedCall("CA1", interaction_id=1)) == []
+    assert router.enqueue(QueuedCall("CA1", interaction_id=1)).offers == []
     assert (router.agent(1).state, router.agent(1).preview) == ("preview", {"campaign_id": 7, "lead_id": 70})
 
     _, offers = router.set_state(1, "available")
