@@ -180,12 +180,20 @@ class Desk:
             self.telephony.dequeue(call.queue, self.webhook_url("voice.connect_agent", agent=agent_id), call_sid)
         except Exception as exc:  # the caller may have hung up in the meantime
             log.warning("could not connect CallSid=%s to agent %s: %s", call_sid, agent_id, exc)
-            self.router.call_ended(agent_id)
-            self.router.set_state(agent_id, "available")
-            self.agent_changed(self.router.agent(agent_id))
-            self.caller_left(call_sid)
+            self._free_after_failed_connect(agent_id, call_sid)
             raise DeskError("the caller is no longer waiting") from exc
         return interaction
+
+    def _free_after_failed_connect(self, agent_id: int, call_sid: str) -> None:
+        """The caller never reached the agent who accepted: the agent is available again. If the caller's
+        hang-up was handled first, it already sent the agent to wrap up this call, and that stands."""
+        try:
+            self.router.call_ended(agent_id, call_sid)
+        except RoutingError:
+            return
+        self.router.set_state(agent_id, "available")
+        self.agent_changed(self.router.agent(agent_id))
+        self.caller_left(call_sid)
 
     def decline(self, agent_id: int, call_sid: str) -> None:
         """The agent refuses the offer; the call goes to the next agent."""

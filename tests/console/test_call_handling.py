@@ -4,6 +4,7 @@ Redis and database with a recording stand-in for the provider."""
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Callable
 from urllib.parse import urlencode
 
 import pytest
@@ -29,6 +30,7 @@ class FakeTelephony:
     def __init__(self):
         self.requests: list[tuple] = []
         self.failing: set[str] = set()
+        self.meanwhile: dict[str, Callable[[], None]] = {}  # what happens elsewhere while a request is on its way
         self.placed = 0
 
     def _check(self, what):
@@ -36,6 +38,7 @@ class FakeTelephony:
             raise TelephonyError("Call is not in-progress. Cannot redirect.", status=400, code=21220)
 
     def dequeue(self, queue_name, url, call_sid="Front"):
+        self.meanwhile.pop("dequeue", lambda: None)()
         self._check("dequeue")
         self.requests.append(("dequeue", call_sid, url))
 
@@ -208,6 +211,33 @@ def test_a_caller_leaving_the_queue_after_an_agent_accepted_sends_that_agent_to_
     call = connected(olga)  # accepted; the caller's wait-URL answer takes them out of the queue meanwhile
     desk.caller_left(call.call_sid)
     desk.call_finished(call.call_sid)  # and the final status comes later
+    assert desk.router.agent(olga.id).state == "wrap_up"
+    assert len(outbox.to(olga.id, "call_ended")) == 1
+
+
+def test_a_caller_who_hung_up_before_the_accepted_call_connected_leaves_the_agent_available(
+        desk, agent, customer, make_interaction, telephony, outbox):
+    olga = agent("Ольга")
+    call = make_interaction(customer, call_sid="CA" + "e" * 32, direction="inbound", from_number=CALLER,
+                            status="in-progress", language="ru")
+    desk.call_waiting(call, "support")
+    telephony.failing.add("dequeue")
+    with pytest.raises(DeskError, match="the caller is no longer waiting"):
+        desk.accept(olga.id, call.call_sid)
+    assert desk.router.agent(olga.id).state == "available"
+    assert desk.router.call(call.call_sid) is None
+
+
+def test_a_hang_up_handled_while_the_agent_accepts_sends_the_agent_to_wrap_up_and_accept_says_the_caller_left(
+        desk, agent, customer, make_interaction, telephony, outbox):
+    olga = agent("Ольга")
+    call = make_interaction(customer, call_sid="CA" + "e" * 32, direction="inbound", from_number=CALLER,
+                            status="in-progress", language="ru")
+    desk.call_waiting(call, "support")
+    telephony.meanwhile["dequeue"] = lambda: desk.caller_left(call.call_sid)  # another web process got it first
+    telephony.failing.add("dequeue")
+    with pytest.raises(DeskError, match="the caller is no longer waiting"):
+        desk.accept(olga.id, call.call_sid)
     assert desk.router.agent(olga.id).state == "wrap_up"
     assert len(outbox.to(olga.id, "call_ended")) == 1
 
