@@ -40,13 +40,14 @@ class SimulatedDesk:
     `close()` disconnects."""
 
     def __init__(self, url: str, agent_id: int, cookie: str, router: Router, *, wrap_up_seconds: float,
-                 dispositions: dict[str, str]):
+                 dispositions: dict[str, str], origin: str):
         self.url, self.agent_id, self.cookie = url, agent_id, cookie
         self.router = router
         self.wrap_up_seconds = wrap_up_seconds
         self.dispositions = dispositions  # "inbound" and "campaign" -> the disposition recorded
         self.record = DeskRecord()
-        self.client = socketio.Client(reconnection=False)
+        # The Origin a browser sends: the page's (the public URL), which the platform's Socket.IO accepts.
+        self.client = socketio.Client(reconnection=False, websocket_extra_options={"origin": origin})
         self.inbox: queue.Queue = queue.Queue()
         self.campaign_calls: set[str] = set()
         for event in ("offer", "call_ended", "offer_expired", "wrap_up_expired"):
@@ -127,11 +128,12 @@ class SimulatedDesk:
 
 
 def connect_desks(url: str, agents: dict[int, str], router: Router, *, wrap_up_seconds: float,
-                  dispositions: dict[str, str]) -> list[SimulatedDesk]:
+                  dispositions: dict[str, str], origin: str | None = None) -> list[SimulatedDesk]:
     """Connect one simulated console per agent (id -> Cookie header of their session), all available; `router`
-    reads when each offer was made."""
+    reads when each offer was made. `origin`: the platform's public URL, when the consoles' process is reached at
+    another address (a browser sends the origin it loaded the console from)."""
     desks = [SimulatedDesk(url, agent_id, cookie, router, wrap_up_seconds=wrap_up_seconds,
-                           dispositions=dispositions) for agent_id, cookie in agents.items()]
+                           dispositions=dispositions, origin=origin or url) for agent_id, cookie in agents.items()]
     for desk in desks:
         desk.start()
     return desks

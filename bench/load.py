@@ -68,6 +68,9 @@ class LoadPlan:
     wrap_up_seconds: float = 0.5  # real: an agent's wrap-up
     dial_rate: float = 10.0  # calls per second the pacer may launch
     seed: int = 1
+    # 2: the Procfile's web command runs twice, consoles on one and the telephony webhooks on the other (as a
+    # proxy would route /voice/ and /socket.io/), the way a center scales out its web processes.
+    web_processes: int = 1
 
 
 def run_load(plan: LoadPlan, *, database_url: str, redis_url: str, workdir: Path) -> dict:
@@ -81,7 +84,7 @@ def run_load(plan: LoadPlan, *, database_url: str, redis_url: str, workdir: Path
                 "DIALER_CALLS_PER_SECOND": str(plan.dial_rate), "TWILIO_PHONE_NUMBER": Config.TWILIO_PHONE_NUMBER}
     options = {"sandbox": ["--clock-speed", str(plan.clock_speed), "--cps", "100"]}
     with ProcfilePlatform(workdir, database_url=database_url, redis_url=redis_url, secret_key=SECRET,
-                          options=options, settings=settings) as platform:
+                          options=options, settings=settings, webhook_process=plan.web_processes > 1) as platform:
         deadline = time.monotonic() + plan.timeout
         sandbox = SandboxClient(platform.sandbox_url, timeout=60)
         for agent_id in scene.agents:
@@ -92,7 +95,8 @@ def run_load(plan: LoadPlan, *, database_url: str, redis_url: str, workdir: Path
         routing = redis.Redis.from_url(redis_url)
         desks = connect_desks(platform.url, _session_cookies(database_url, redis_url, scene.agents),
                               Router(routing, offer_timeout=OFFER_TIMEOUT_SECONDS),
-                              wrap_up_seconds=plan.wrap_up_seconds, dispositions=DISPOSITIONS)
+                              wrap_up_seconds=plan.wrap_up_seconds, dispositions=DISPOSITIONS,
+                              origin=platform.public_url)
         try:
             callers = caller_scripts(scene.callers, WARM_UP_CALLS + plan.baseline_calls)
             for number, _ in callers[:WARM_UP_CALLS]:  # untimed: the web process's first requests connect
@@ -280,7 +284,8 @@ def print_report(report: dict) -> None:
     w, s, i = report["webhooks"], report["screen_pop"], report["integrity"]
     plan = report["plan"]
     print(f"{plan['callers']} callers, {plan['agents']} agents, campaign of {plan['leads']} leads on "
-          f"{report['database']}; load {report['load_seconds']} s + drain {report['drain_seconds']} s; "
+          f"{report['database']}, {plan['web_processes']} web process(es); load {report['load_seconds']} s + "
+          f"drain {report['drain_seconds']} s; "
           f"load average {report['load_average_1min'][0]:.1f} -> {report['load_average_1min'][1]:.1f}")
     print(f"webhooks (time in the web process)  {w['samples']} requests  p50 {w['p50_ms']} ms  p99 {w['p99_ms']} ms")
     print(f"  same webhooks unloaded  p50 {w['unloaded']['p50_ms']} ms  p99 {w['unloaded']['p99_ms']} ms;  "
@@ -309,6 +314,8 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     plan = LoadPlan(**{name: getattr(args, name) for name in asdict(defaults)})
+    if plan.web_processes not in (1, 2):
+        parser.error("--web-processes: 1 (one for everything) or 2 (consoles and webhooks apart)")
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
     database_url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"

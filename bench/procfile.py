@@ -31,31 +31,47 @@ class ProcfilePlatform:
     environment variables (Config keys) for all of them."""
 
     def __init__(self, workdir: Path, *, database_url: str, redis_url: str, secret_key: str,
-                 options: dict[str, list[str]] | None = None, settings: dict[str, str] | None = None):
+                 options: dict[str, list[str]] | None = None, settings: dict[str, str] | None = None,
+                 webhook_process: bool = False):
         self.workdir = workdir
         self.port, self.sandbox_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.sandbox_url = f"http://127.0.0.1:{self.sandbox_port}"
-        self.access_log = workdir / "web-access.log"
+        # With `webhook_process`, the web command runs twice, as a proxy in front of two web processes would
+        # split them: the consoles on one, the telephony webhooks on the other (at the public URL Twilio is given).
+        self.public_port = free_port() if webhook_process else self.port
+        self.public_url = f"http://127.0.0.1:{self.public_port}"
+        self.access_log = workdir / "web-access.log"  # where the webhooks' requests are logged
         self.env = dict(
             os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, SECRET_KEY=secret_key, PORT=str(self.port),
-            SANDBOX_PORT=str(self.sandbox_port), PUBLIC_BASE_URL=self.url, TWILIO_API_BASE_URL=self.sandbox_url,
-            PYTHONPATH=str(ROOT), PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            SANDBOX_PORT=str(self.sandbox_port), PUBLIC_BASE_URL=self.public_url,
+            TWILIO_API_BASE_URL=self.sandbox_url, PYTHONPATH=str(ROOT),
+            PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         ) | (settings or {})
+        self.commands = parse_procfile((ROOT / "Procfile").read_text()).processes
+        self.environments = {name: self.env for name in self.commands}
         self.options = {"web": ["--access-logfile", str(self.access_log), "--access-logformat", ACCESS_LOG_FORMAT]}
+        if webhook_process:
+            self.commands = {**self.commands, "web-webhooks": self.commands["web"]}
+            self.environments["web-webhooks"] = self.env | {"PORT": str(self.public_port)}
+            self.options = {"web": ["--access-logfile", str(workdir / "web-consoles-access.log"),
+                                    "--access-logformat", ACCESS_LOG_FORMAT],
+                            "web-webhooks": self.options["web"]}
         for name, extra in (options or {}).items():
             self.options[name] = self.options.get(name, []) + extra
         self.processes: dict[str, subprocess.Popen] = {}
 
     def __enter__(self) -> ProcfilePlatform:
         try:
-            for name, command in parse_procfile((ROOT / "Procfile").read_text()).processes.items():
+            for name, command in self.commands.items():
                 line = " ".join([command, *map(shlex.quote, self.options.get(name, []))])
                 with open(self.log_path(name), "wb") as log:
                     # Its own session: stopping it stops the shell's children too (gunicorn's workers).
-                    self.processes[name] = subprocess.Popen(line, shell=True, env=self.env, cwd=ROOT, stdout=log,
-                                                            stderr=subprocess.STDOUT, start_new_session=True)
-            self._wait_until(lambda: _answers(self.url + "/healthz"), "web")
+                    self.processes[name] = subprocess.Popen(line, shell=True, env=self.environments[name], cwd=ROOT,
+                                                            stdout=log, stderr=subprocess.STDOUT,
+                                                            start_new_session=True)
+            self._wait_until(lambda: _answers(self.url + "/healthz") and _answers(self.public_url + "/healthz"),
+                             "web")
             self._wait_until(lambda: "Twilio sandbox on" in self.log_path("sandbox").read_text(errors="replace"),
                              "sandbox")
         except BaseException:
@@ -90,7 +106,7 @@ class ProcfilePlatform:
         return self.access_log.stat().st_size if self.access_log.exists() else 0
 
     def requests_since(self, offset: int, until: int | None = None) -> list[tuple[str, str, int, float]]:
-        """(method, path, status, seconds) of each request the web process finished between two offsets."""
+        """(method, path, status, seconds) of each request the webhooks' web process finished between two offsets."""
         with open(self.access_log, "rb") as log:
             log.seek(offset)
             data = log.read() if until is None else log.read(until - offset)
