@@ -27,16 +27,7 @@ def settle_lost_calls(session: Session, telephony, desk, *, now: datetime, after
     open_calls = calls.unsettled_calls(session, since=now - LONGEST_CALL, before=now - after)
     session.commit()
     settled = []
-    for call_sid in open_calls:
-        if not may_ask(call_sid):
-            continue
-        try:
-            ended = telephony.ended_call(call_sid)
-        except Exception:  # the provider cannot tell now: ask again later
-            log.exception("could not fetch CallSid=%s to settle it", call_sid)
-            continue
-        if ended is None:
-            continue
+    for call_sid, ended in calls.ended_by_provider(telephony, ((sid, sid) for sid in open_calls), may_ask):
         log.warning("CallSid=%s ended %s but its final status callback never came; settled now", call_sid,
                     ended.final_status.status)
         interaction = calls.apply_status(session, ended.final_status, default_region=default_region,

@@ -4,9 +4,11 @@ arrive late, twice or out of order."""
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,6 +18,9 @@ from .db import utcnow
 from .models import Customer, DialAttempt, Interaction, InteractionEvent, PhoneNumber
 from .phones import normalize_phone
 from .errors import InvalidPhoneNumber, ValidationError
+
+log = logging.getLogger(__name__)
+Key = TypeVar("Key")
 
 TERMINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 PROGRESS_ORDER = {"queued": 0, "initiated": 1, "ringing": 2, "in-progress": 3, "answered": 3}
@@ -226,3 +231,20 @@ def unsettled_calls(session: Session, *, since: datetime, before: datetime) -> l
     return list(session.scalars(sa.select(Interaction.call_sid).where(
         Interaction.call_sid.is_not(None), Interaction.started_at >= since, Interaction.started_at < before,
         Interaction.status.not_in(TERMINAL_STATUSES), ~dialed.exists()).order_by(Interaction.started_at)))
+
+
+def ended_by_provider(telephony, open_calls: Iterable[tuple[Key, str]],
+                      may_ask: Callable[[Key], bool]) -> Iterator[tuple[Key, object]]:
+    """Ask the provider (`telephony.ended_call`) how each (key, CallSid) that `may_ask(key)` allows ended, and yield
+    (key, the ended call) for those it reports over: the final status callbacks we never received. A provider
+    that cannot tell now is asked again next time."""
+    for key, call_sid in open_calls:
+        if not may_ask(key):
+            continue
+        try:
+            ended = telephony.ended_call(call_sid)
+        except Exception:
+            log.exception("could not fetch CallSid=%s to settle it", call_sid)
+            continue
+        if ended is not None:
+            yield key, ended

@@ -194,17 +194,7 @@ def reconcile_unfinished(session, telephony, *, now: datetime, may_ask, default_
     then flushes."""
     unfinished = [(a.id, a.call_sid) for a in engine.unfinished_attempts(session, now, after=after)]
     session.commit()
-    ended_calls = []
-    for attempt_id, call_sid in unfinished:
-        if not may_ask(attempt_id):
-            continue
-        try:
-            ended = telephony.ended_call(call_sid)
-        except Exception:  # the provider cannot tell now: ask again later
-            log.exception("could not fetch CallSid=%s to reconcile dial attempt %s", call_sid, attempt_id)
-            continue
-        if ended is not None:
-            ended_calls.append((attempt_id, ended))
+    ended_calls = list(calls.ended_by_provider(telephony, unfinished, may_ask))
     closed = []
     for attempt_id, ended in ended_calls:
         attempt = outcomes.locked_attempt(session, attempt_id)  # a late callback may be closing it right now
