@@ -44,6 +44,25 @@ def private_redis_client(private_redis):
     client.close()
 
 
+@pytest.fixture
+def agent(live_platform, committed_session):
+    """An agent speaking Russian whose softphone (a sandbox device) answers in 0.5 s and talks for 2 s."""
+    user = create_user(committed_session, username="redis_agent", full_name="Агент", role="agent",
+                       password="correct horse", languages=["ru"])
+    committed_session.commit()
+    live_platform.sandbox.add_device(f"client:agent-{user.id}", auto_answer=True, answer_after=0.5, talk_for=2)
+    return user
+
+
+def answered_by_agent(console_client, agent, sandbox, sid: str) -> dict:
+    """The agent's console goes available, is offered the waiting call and accepts it; the call once it ended."""
+    desk = console_client(agent.id)
+    assert desk.call("set_state", {"state": "available"}, namespace="/desk", timeout=10)["ok"]
+    assert desk.inbox.wait_for("offer", timeout=30)["call"]["call_sid"] == sid
+    assert desk.call("accept", {"call_sid": sid}, namespace="/desk", timeout=10)["ok"]
+    return sandbox.wait(sid, timeout=60)
+
+
 OUTAGE_SECONDS = 1.0  # the hold prompt is fetched every 0.2 s: some fetches meet the outage
 
 
@@ -66,12 +85,8 @@ def heard(call: dict) -> list[str]:
 
 
 def test_a_redis_crash_and_restart_goes_unnoticed_by_a_caller_waiting_for_an_agent(
-        live_platform, private_redis, private_redis_client, committed_session, console_client, engine):
-    agent = create_user(committed_session, username="redis_agent", full_name="Агент", role="agent",
-                        password="correct horse", languages=["ru"])
-    committed_session.commit()
+        live_platform, private_redis, private_redis_client, agent, console_client, engine):
     sandbox = live_platform.sandbox
-    sandbox.add_device(f"client:agent-{agent.id}", auto_answer=True, answer_after=0.5, talk_for=2)
     sid = sandbox.place_call(RU_CALLER, live_platform.number, TO_AN_AGENT, patience=600)
     router = Router(private_redis_client)
     wait_until(lambda: router.position(sid), 30, "the caller never reached the ACD")
@@ -79,12 +94,7 @@ def test_a_redis_crash_and_restart_goes_unnoticed_by_a_caller_waiting_for_an_age
     restart_in_background(private_redis).join(30)
     # Routing state died with Redis; the caller's next hold prompt puts the call back in the queue.
     wait_until(lambda: router.position(sid), 30, "the waiting call did not return to the ACD after the restart")
-    desk = console_client(agent.id)
-    assert desk.call("set_state", {"state": "available"}, namespace="/desk", timeout=10)["ok"]
-    offer = desk.inbox.wait_for("offer", timeout=30)
-    assert offer["call"]["call_sid"] == sid
-    assert desk.call("accept", {"call_sid": sid}, namespace="/desk", timeout=10)["ok"]
-    call = sandbox.wait(sid, timeout=60)
+    call = answered_by_agent(console_client, agent, sandbox, sid)
 
     assert any(e["event"] == "dial_end" and e["dial_call_status"] == "completed" for e in call["transcript"]), (
         sandbox.format_transcript(call))  # talked with the agent
@@ -211,12 +221,8 @@ def test_a_call_ending_while_redis_is_down_is_recorded_completed(live_platform, 
 
 
 def test_a_caller_waiting_while_redis_is_down_keeps_holding_and_meets_an_agent_once_it_is_back(
-        live_platform, private_redis, private_redis_client, committed_session, console_client, engine):
-    agent = create_user(committed_session, username="redis_down_agent", full_name="Агент", role="agent",
-                        password="correct horse", languages=["ru"])
-    committed_session.commit()
+        live_platform, private_redis, private_redis_client, agent, console_client, engine):
     sandbox = live_platform.sandbox
-    sandbox.add_device(f"client:agent-{agent.id}", auto_answer=True, answer_after=0.5, talk_for=2)
     private_redis.stop()
     sid = sandbox.place_call(RU_CALLER, live_platform.number, TO_AN_AGENT, patience=600)
     holding = wait_until(lambda: _held_or_ended(sandbox.call(sid)), 60, "the caller never reached the queue")
@@ -225,11 +231,7 @@ def test_a_caller_waiting_while_redis_is_down_keeps_holding_and_meets_an_agent_o
     private_redis.start()
     router = Router(private_redis_client)
     wait_until(lambda: router.position(sid), 30, "the waiting call did not reach the ACD once Redis was back")
-    desk = console_client(agent.id)
-    assert desk.call("set_state", {"state": "available"}, namespace="/desk", timeout=10)["ok"]
-    assert desk.inbox.wait_for("offer", timeout=30)["call"]["call_sid"] == sid
-    assert desk.call("accept", {"call_sid": sid}, namespace="/desk", timeout=10)["ok"]
-    call = sandbox.wait(sid, timeout=60)
+    call = answered_by_agent(console_client, agent, sandbox, sid)
 
     assert not set(GOODBYE.values()) & set(heard(call))
     [interaction] = interactions_of(engine, sid)
