@@ -132,19 +132,25 @@ def connected(desk, customer, make_interaction):
     return connect
 
 
+@pytest.fixture
+def waiting(desk, customer, make_interaction):
+    """A caller waiting in the support queue for an agent (offered to the first one available)."""
+    call = make_interaction(customer, call_sid="CA" + "e" * 32, direction="inbound", from_number=CALLER,
+                            status="in-progress", language="ru")
+    desk.call_waiting(call, "support")
+    return call
+
+
 def events_of(db_session, interaction):
     db_session.flush()
     db_session.expire(interaction, ["events"])
     return [(e.kind, e.detail) for e in interaction.events]
 
 
-def test_the_floor_hears_a_caller_join_the_queue_once_not_at_every_hold_prompt(desk, customer, make_interaction,
-                                                                                outbox):
-    call = make_interaction(customer, call_sid="CA" + "d" * 32, direction="inbound", from_number=CALLER,
-                            status="in-progress", language="ru")
-    for _ in range(3):  # the caller's hold prompt asks again every few seconds
-        desk.call_waiting(call, "support")
-    assert outbox.floor("queue") == [{"name": "support", "call_sids": [call.call_sid]}]
+def test_the_floor_hears_a_caller_join_the_queue_once_not_at_every_hold_prompt(desk, waiting, outbox):
+    for _ in range(2):  # the caller's hold prompt asks again every few seconds
+        desk.call_waiting(waiting, "support")
+    assert outbox.floor("queue") == [{"name": "support", "call_sids": [waiting.call_sid]}]
 
 
 # -- hold and resume ---------------------------------------------------------------------------------------------
@@ -216,11 +222,8 @@ def test_a_caller_leaving_the_queue_after_an_agent_accepted_sends_that_agent_to_
 
 
 def test_a_caller_who_hung_up_before_the_accepted_call_connected_leaves_the_agent_available(
-        desk, agent, customer, make_interaction, telephony, outbox):
-    olga = agent("Ольга")
-    call = make_interaction(customer, call_sid="CA" + "e" * 32, direction="inbound", from_number=CALLER,
-                            status="in-progress", language="ru")
-    desk.call_waiting(call, "support")
+        desk, agent, waiting, telephony):
+    olga, call = agent("Ольга"), waiting
     telephony.failing.add("dequeue")
     with pytest.raises(DeskError, match="the caller is no longer waiting"):
         desk.accept(olga.id, call.call_sid)
@@ -229,11 +232,8 @@ def test_a_caller_who_hung_up_before_the_accepted_call_connected_leaves_the_agen
 
 
 def test_a_hang_up_handled_while_the_agent_accepts_sends_the_agent_to_wrap_up_and_accept_says_the_caller_left(
-        desk, agent, customer, make_interaction, telephony, outbox):
-    olga = agent("Ольга")
-    call = make_interaction(customer, call_sid="CA" + "e" * 32, direction="inbound", from_number=CALLER,
-                            status="in-progress", language="ru")
-    desk.call_waiting(call, "support")
+        desk, agent, waiting, telephony, outbox):
+    olga, call = agent("Ольга"), waiting
     telephony.meanwhile["dequeue"] = lambda: desk.caller_left(call.call_sid)  # another web process got it first
     telephony.failing.add("dequeue")
     with pytest.raises(DeskError, match="the caller is no longer waiting"):
