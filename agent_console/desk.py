@@ -191,9 +191,8 @@ class Desk:
             self.router.call_ended(agent_id, call_sid)
         except RoutingError:
             return
-        self.router.set_state(agent_id, "available")
-        self.agent_changed(self.router.agent(agent_id))
         self.caller_left(call_sid)
+        self.set_state(agent_id, "available")  # (and offered the next caller waiting, if any)
 
     def decline(self, agent_id: int, call_sid: str) -> None:
         """The agent refuses the offer; the call goes to the next agent."""

@@ -221,14 +221,18 @@ def test_a_caller_leaving_the_queue_after_an_agent_accepted_sends_that_agent_to_
     assert len(outbox.to(olga.id, "call_ended")) == 1
 
 
-def test_a_caller_who_hung_up_before_the_accepted_call_connected_leaves_the_agent_available(
-        desk, agent, waiting, telephony):
+def test_a_caller_who_hung_up_before_the_accepted_call_connected_frees_the_agent_for_the_next_caller(
+        desk, agent, waiting, customer, make_interaction, telephony, outbox):
     olga, call = agent("Ольга"), waiting
+    next_caller = make_interaction(customer, call_sid="CA" + "f" * 32, direction="inbound", from_number=CALLER,
+                                   status="in-progress", language="ru")
+    desk.call_waiting(next_caller, "support")  # waits: Ольга has the first call's offer
     telephony.failing.add("dequeue")
     with pytest.raises(DeskError, match="the caller is no longer waiting"):
         desk.accept(olga.id, call.call_sid)
-    assert desk.router.agent(olga.id).state == "available"
     assert desk.router.call(call.call_sid) is None
+    assert desk.router.agent(olga.id).state == "ringing"
+    assert outbox.to(olga.id, "offer")[-1]["call"]["call_sid"] == next_caller.call_sid
 
 
 def test_a_hang_up_handled_while_the_agent_accepts_sends_the_agent_to_wrap_up_and_accept_says_the_caller_left(
