@@ -47,8 +47,9 @@ from twilio_sandbox import SandboxClient  # noqa: E402
 SECRET = "bench-load"
 OFFER_TIMEOUT_SECONDS = 15
 WARM_UP_CALLS = 1  # placed before the unloaded baseline and not timed
-# Verdict: nobody saw an error, no record lost or doubled, and the latencies a caller or an agent would notice.
-TARGETS = {"webhook_p99_ms": 1000.0, "screen_pop_p99_ms": 1000.0}
+# Two verdicts. Held (what issue 9 asks to show): nobody saw an error, no record was lost or doubled, everything
+# drained. Latency (our own goal; the issue names no figure): what a caller or an agent would notice.
+LATENCY_GOAL = {"webhook_p99_ms": 1000.0, "screen_pop_p99_ms": 1000.0}
 
 
 @dataclass
@@ -265,9 +266,9 @@ def _report(plan, scene: Scene, database_url, load_average, load_seconds, drain_
     error_count = (errors["web HTTP 5xx"] + sum(errors["sandbox"].values()) + errors["callers not placed"]
                    + errors["agent consoles"] + sum(logged_errors.values()))
     ratio = (same["p99_ms"] / unloaded["p99_ms"]) if same["p99_ms"] and unloaded["p99_ms"] else None
-    passed = (error_count == 0 and not integrity["call_problems"] and not integrity["dial_problems"] and drained
-              and webhooks["p99_ms"] is not None and webhooks["p99_ms"] < TARGETS["webhook_p99_ms"]
-              and screen_pop["p99_ms"] is not None and screen_pop["p99_ms"] < TARGETS["screen_pop_p99_ms"])
+    held = error_count == 0 and not integrity["call_problems"] and not integrity["dial_problems"] and drained
+    latency_met = (webhooks["p99_ms"] is not None and webhooks["p99_ms"] < LATENCY_GOAL["webhook_p99_ms"]
+                   and screen_pop["p99_ms"] is not None and screen_pop["p99_ms"] < LATENCY_GOAL["screen_pop_p99_ms"])
     return {
         "database": database_url.split(":")[0], "plan": asdict(plan), "callers_known": len(scene.callers),
         "load_average_1min": load_average, "load_seconds": round(load_seconds, 1),
@@ -275,7 +276,7 @@ def _report(plan, scene: Scene, database_url, load_average, load_seconds, drain_
         "webhooks": webhooks | {"unloaded": unloaded, "same_webhooks_loaded": same, "p99_ratio": ratio,
                                 "by_path": by_path},
         "screen_pop": screen_pop, "errors": errors, "error_count": error_count, "integrity": integrity,
-        "targets": TARGETS, "pass": passed,
+        "held": held, "latency_goal": LATENCY_GOAL, "latency_goal_met": latency_met, "pass": held and latency_met,
     }
 
 
@@ -300,8 +301,9 @@ def print_report(report: dict) -> None:
         print(f"not drained in time: {json.dumps(report['outstanding'], ensure_ascii=False)}")
     print(f"integrity problems: calls {i['call_problems'] or 'none'}, dials {i['dial_problems'] or 'none'} "
           f"{i['examples'] or ''}")
-    print(f"targets: 0 errors, 0 integrity problems, drained, webhook p99 < {TARGETS['webhook_p99_ms']:.0f} ms, "
-          f"screen-pop p99 < {TARGETS['screen_pop_p99_ms']:.0f} ms: {'PASS' if report['pass'] else 'FAIL'}")
+    print(f"held (0 errors, 0 integrity problems, drained): {'PASS' if report['held'] else 'FAIL'}")
+    print(f"latency goal (webhook p99 < {LATENCY_GOAL['webhook_p99_ms']:.0f} ms, screen-pop p99 < "
+          f"{LATENCY_GOAL['screen_pop_p99_ms']:.0f} ms): {'PASS' if report['latency_goal_met'] else 'FAIL'}")
 
 
 def main() -> int:
