@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from typing import Callable, Protocol
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -92,6 +92,8 @@ class Desk:
     disconnect_grace: float = 30.0
     wrap_up_limit: float = 120.0
     default_queue: str = DEFAULT_QUEUE
+    # Interactions by CallSid, read once per unit of work (an offer's screen-pop and the agent's state both need it)
+    _interactions: dict[str, Interaction] = field(default_factory=dict, init=False, repr=False)
 
     # -- calls arriving and leaving ---------------------------------------------------------------------------
 
@@ -100,13 +102,12 @@ class Desk:
         few seconds) keeps its place and does not change the queue the floor sees."""
         context = interaction.context or {}
         interaction.queue = queue
+        self._interactions[interaction.call_sid] = interaction
         enqueued = self.router.enqueue(QueuedCall(
             call_sid=interaction.call_sid, interaction_id=interaction.id, queue=queue,
             skill=context.get("skill", ""), language=interaction.language or "",
         ))
-        if enqueued.joined:
-            self._queue_changed(queue)
-        self._deliver(enqueued.offers)
+        self._deliver(enqueued.offers, queues_changed=[queue] if enqueued.joined else [])
 
     def caller_left(self, call_sid: str) -> None:
         """The caller hung up or left the queue. Before an agent took them, the call leaves routing; after an
@@ -120,9 +121,7 @@ class Desk:
         if withdrawn is not None:
             self.agent_changed(self.router.agent(withdrawn))
             self.notify("offer_withdrawn", {"call_sid": call_sid}, agent_id=withdrawn)
-        if call is not None:
-            self._queue_changed(call.queue)
-        self._deliver(offers)
+        self._deliver(offers, queues_changed=[call.queue] if call is not None else [])
 
     def call_finished(self, call_sid: str) -> None:
         """The call is over (final status): its agent wraps up, or, if no agent had it yet, it leaves routing
@@ -497,15 +496,17 @@ class Desk:
         rows = self.session.scalars(sa.select(User.skills).where(User.role == "agent", User.is_active))
         return {skill for skills in rows for skill in (skills or []) if isinstance(skill, str)}
 
-    def _deliver(self, offers: list[Offer]) -> None:
-        queues = set()
+    def _deliver(self, offers: list[Offer], queues_changed: Iterable[str] = ()) -> None:
+        """Send each offer to its agent, the screen-pop first (the agent is waiting for it) and then the agent's
+        new state; then the floor sees each changed queue once."""
+        queues = set(queues_changed)
         for offer in offers:
             payload = self.offer_payload(offer.call_sid)
             if payload is None:
                 continue
             queues.add(payload["call"]["queue"])
-            self.agent_changed(self.router.agent(offer.agent_id), call_sid=offer.call_sid)
             self.notify("offer", payload, agent_id=offer.agent_id)
+            self.agent_changed(self.router.agent(offer.agent_id), call_sid=offer.call_sid)
         for queue in queues:
             self._queue_changed(queue)
 
@@ -520,7 +521,12 @@ class Desk:
         self.notify("agent_state", self.agent_state(status), agent_id=status.agent_id)
 
     def _interaction(self, call_sid: str) -> Interaction | None:
-        return self.session.scalar(sa.select(Interaction).where(Interaction.call_sid == call_sid))
+        interaction = self._interactions.get(call_sid)
+        if interaction is None:
+            interaction = self.session.scalar(sa.select(Interaction).where(Interaction.call_sid == call_sid))
+            if interaction is not None:
+                self._interactions[call_sid] = interaction
+        return interaction
 
 
 def agent_payload(status: AgentStatus) -> dict:

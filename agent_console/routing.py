@@ -21,8 +21,9 @@ AGENT_STATES = ("offline", "available", "ringing", "preview", "on_call", "wrap_u
 CHOSEN_STATES = ("offline", "available", "break")
 MISSED_OFFER = "missed offer"
 
-_DISPATCH = """
-local prefix, now, timeout = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+# Offer every waiting call that has a matching available agent; returns {sid, agent, sid, agent, ...}.
+_DISPATCH_FUNCTION = """
+local function dispatch(prefix, now, timeout)
 local agents = redis.call('ZRANGE', prefix .. ':available', 0, -1)
 if #agents == 0 then return {} end  -- callers poll while everyone is busy: don't sort the queues for nothing
 local calls = {}
@@ -73,6 +74,29 @@ for _, call in ipairs(calls) do
   end
 end
 return offers
+end
+"""
+
+_DISPATCH = _DISPATCH_FUNCTION + """
+return dispatch(ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]))
+"""
+
+# A caller starts waiting, then dispatch, in one round trip (the screen-pop waits for it). A call already known
+# (the hold prompt's repeated notice, a transfer's pending record) keeps its fields and its place.
+_ENQUEUE = _DISPATCH_FUNCTION + """
+local prefix, sid, now, timeout = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local key = prefix .. ':call:' .. sid
+local joined = redis.call('HSETNX', key, 'enqueued_at', ARGV[5])
+if joined == 1 then
+  redis.call('HSETNX', key, 'interaction_id', ARGV[6])
+  redis.call('HSETNX', key, 'queue', ARGV[7])
+  redis.call('HSETNX', key, 'skill', ARGV[8])
+  redis.call('HSETNX', key, 'language', ARGV[9])
+  local queue = redis.call('HGET', key, 'queue')
+  redis.call('SADD', prefix .. ':queues', queue)
+  redis.call('ZADD', prefix .. ':queue:' .. queue, ARGV[5], sid)
+end
+return {joined, dispatch(prefix, now, timeout)}
 """
 
 # Take back an offer: the call returns to its queue at its original place, the agent goes to `agent_state`.
@@ -239,6 +263,11 @@ def _agent_status(agent_id: int, data: dict[bytes, bytes]) -> AgentStatus | None
     )
 
 
+def _offers(flat: list[bytes]) -> list[Offer]:
+    """The offers a dispatch made, from the script's flat {sid, agent, ...} answer."""
+    return [Offer(flat[i].decode(), int(flat[i + 1])) for i in range(0, len(flat), 2)]
+
+
 class Router:
     """Queues and agents in Redis under `prefix`; every method is safe from any number of processes."""
 
@@ -249,6 +278,7 @@ class Router:
         self.clock = clock
         self.prefix = prefix
         self._dispatch = connection.register_script(_DISPATCH)
+        self._enqueue = connection.register_script(_ENQUEUE)
         self._withdraw = connection.register_script(_WITHDRAW)
         self._accept = connection.register_script(_ACCEPT)
         self._transfer = connection.register_script(_TRANSFER)
@@ -311,26 +341,15 @@ class Router:
         """A caller starts waiting (again, if already known: the original place is kept); offer if possible.
 
         A call being transferred already has its record (queue, skill, target agent): that record wins."""
-        key = self._call_key(call.call_sid)
-        enqueued_at = call.enqueued_at or self.clock()
-        if not self.redis.hsetnx(key, "enqueued_at", enqueued_at):
-            return Enqueued(False, self.dispatch())  # the same call again (the wait prompt): keep its place
-        with self.redis.pipeline() as pipe:
-            for name, value in (("interaction_id", call.interaction_id), ("queue", call.queue),
-                                ("skill", call.skill), ("language", call.language)):
-                pipe.hsetnx(key, name, value)
-            pipe.hget(key, "queue")
-            queue = pipe.execute()[-1].decode()
-        with self.redis.pipeline() as pipe:
-            pipe.sadd(f"{self.prefix}:queues", queue)
-            pipe.zadd(f"{self.prefix}:queue:{queue}", {call.call_sid: enqueued_at})
-            pipe.execute()
-        return Enqueued(True, self.dispatch())
+        now = self.clock()
+        joined, flat = self._enqueue(args=[
+            self.prefix, call.call_sid, now, self.offer_timeout, repr(float(call.enqueued_at or now)),
+            call.interaction_id, call.queue, call.skill, call.language])
+        return Enqueued(bool(joined), _offers(flat))
 
     def dispatch(self) -> list[Offer]:
         """Offer every waiting call that has a matching available agent, oldest call and longest-idle agent first."""
-        flat = self._dispatch(args=[self.prefix, self.clock(), self.offer_timeout])
-        return [Offer(flat[i].decode(), int(flat[i + 1])) for i in range(0, len(flat), 2)]
+        return _offers(self._dispatch(args=[self.prefix, self.clock(), self.offer_timeout]))
 
     def call(self, call_sid: str) -> QueuedCall | None:
         """What routing knows of a call, or None once it has left routing."""

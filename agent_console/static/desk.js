@@ -139,7 +139,7 @@ function reconcile({ state, call_sid: callSid, dialing }) {
     return;
   }
   if (!current || (callSid && current.call.call_sid !== callSid)) {
-    if (state !== "ringing") {  // an offer announces itself right after `ringing`; other states need the call
+    if (state !== "ringing") {  // `ringing` comes with its offer (just after it); other states need the call
       notice("error", "You have a call in progress that this page does not know (was it opened in another tab?). "
         + "Finish it there.");
     }

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from ..models import LANGUAGES, Offer
 from ..segments import examine, reason
@@ -38,7 +38,7 @@ def offers_for(session: Session, customer_id: int, *, now: datetime, language: s
     """The active offers valid at `now` whose conditions the customer meets, highest priority first (then the
     oldest rule), at most `limit`. Two queries: the rules, then every condition measured for this customer."""
     offers = session.scalars(
-        sa.select(Offer).options(selectinload(Offer.segment))
+        sa.select(Offer).options(joinedload(Offer.segment))
         .where(Offer.active, sa.or_(Offer.valid_from.is_(None), Offer.valid_from <= now),
                sa.or_(Offer.valid_to.is_(None), Offer.valid_to > now))
         .order_by(Offer.priority.desc(), Offer.id)
