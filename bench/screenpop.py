@@ -2,6 +2,9 @@
 against a bare Socket.IO emit of the same payload, same server, same clients, same run.
 Target: p99 under 100 ms and within 2x of the bare emit.
 
+Each call opens as a real one does (`/voice/incoming`, untimed: the IVR has the call's record before it sends the
+caller to the queue); the timed request is the queue's first wait-URL fetch, which routes the call.
+
     python bench/screenpop.py --database-url postgresql://root@127.0.0.1/bench_history --agents 200
     python bench/screenpop.py --customers 2000            # a fresh SQLite file with demo data
 """
@@ -142,6 +145,7 @@ def main() -> int:
             sid = "CA" + uuid4().hex
             params = {"CallSid": sid, "AccountSid": SANDBOX_ACCOUNT_SID, "From": phone, "To": "+74950000000",
                       "CallStatus": "in-progress", "Direction": "inbound", "QueuePosition": "1"}
+            webhook("/voice/incoming", params)  # untimed: the call opens (the IVR) before it reaches the queue
             started = time.perf_counter()
             webhook("/voice/queue/wait?queue=support", params)
             latency = agents.wait(sid) - started
