@@ -138,23 +138,41 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def run_import(url: str, path: Path, workers: int | None) -> tuple[dict, float, int]:
-    """Import the file in one transaction; returns the list's counters, seconds and peak tree RSS."""
+def database_cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU time of the PostgreSQL backend `pid` (COPY, index upkeep, foreign-key checks), or None
+    when it cannot be read: SQLite, or a server on another machine."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_import(url: str, path: Path, workers: int | None) -> tuple[dict, float, int, float | None]:
+    """Import the file in one transaction; returns the list's counters, seconds, peak tree RSS and the CPU
+    seconds the database backend spent on it (None if unknown)."""
     engine = make_engine(url)
     with Session(engine) as session:
         campaign = create_campaign(session, name="bench", profile_code="RU", caller_id="+74950000000",
                                    default_region="RU")
         session.commit()
+        backend = (session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+                   if engine.dialect.name == "postgresql" else None)
+        database_cpu = database_cpu_seconds(backend)
         with TreeMemory() as memory, path.open("rb") as stream:
             started = time.perf_counter()
             call_list = import_call_list(session, stream, campaign=campaign, name="bench", default_region="RU",
                                          now=datetime.now(timezone.utc), file_name=path.name, workers=workers)
             session.commit()
             elapsed = time.perf_counter() - started
+            if database_cpu is not None:
+                database_cpu = database_cpu_seconds(backend) - database_cpu
         counters = {k: getattr(call_list, k) for k in ("rows_total", "leads_count", "rejected_count",
                                                         "duplicates_count", "linked_count")}
     engine.dispose()
-    return counters, elapsed, memory.peak
+    return counters, elapsed, memory.peak, database_cpu
 
 
 def measure_round(url: str, path: Path, rows: int, workers: int | None) -> dict:
@@ -162,13 +180,14 @@ def measure_round(url: str, path: Path, rows: int, workers: int | None) -> dict:
 
     The two bare loops are averaged: on a shared machine the load drifts during a run, and this keeps both
     sides under the same conditions. CPU seconds are what such load cannot inflate: the import's total over all
-    its processes against the bare loop's gives the ratio the import would reach with its cores to itself.
+    its processes, plus the PostgreSQL backend's when it runs on this machine (it shares the same cores),
+    against the bare loop's gives the ratio the import would reach with the cores to itself.
     """
     prepare_database(url)
     cpu = cpu_seconds()
     valid, bare_before = bare_loop(path)
     bare_cpu, cpu = cpu_seconds() - cpu, cpu_seconds()
-    counters, import_seconds, peak = run_import(url, path, workers)
+    counters, import_seconds, peak, database_cpu = run_import(url, path, workers)
     import_cpu = cpu_seconds() - cpu
     _, bare_after = bare_loop(path)
     bare_rps = rows / ((bare_before + bare_after) / 2)
@@ -178,7 +197,8 @@ def measure_round(url: str, path: Path, rows: int, workers: int | None) -> dict:
         "bare_rows_per_s": round(bare_rps), "import_seconds": round(import_seconds, 1),
         "import_rows_per_s": round(import_rps), "ratio": round(import_rps / bare_rps, 2),
         "bare_cpu_seconds": round(bare_cpu, 1), "import_cpu_seconds": round(import_cpu, 1),
-        "ratio_if_cores_free": round(bare_cpu / (import_cpu / (os.cpu_count() or 1)), 2),
+        "database_cpu_seconds": None if database_cpu is None else round(database_cpu, 1),
+        "ratio_if_cores_free": round(bare_cpu / ((import_cpu + (database_cpu or 0)) / (os.cpu_count() or 1)), 2),
         "peak_rss_mb": round(peak / 2**20), **counters,
     }
 
@@ -210,11 +230,12 @@ def main() -> int:
     print(f"{args.rows} rows ({report['file_mb']} MB) on {report['database']}, {report['cores']} cores, "
           f"{args.rounds} round(s)")
     for i, r in enumerate(rounds, 1):
+        database = "" if r["database_cpu_seconds"] is None else f" + PostgreSQL {r['database_cpu_seconds']}"
         print(f"round {i}: bare {r['bare_rows_per_s']:6d} rows/s (bare loop {r['bare_seconds'][0]} s before, "
               f"{r['bare_seconds'][1]} s after), import {r['import_rows_per_s']:6d} rows/s ({r['import_seconds']} s, "
               f"{r['leads_count']} leads, {r['rejected_count']} rejected), ratio {r['ratio']:.2f}; CPU s bare "
-              f"{r['bare_cpu_seconds']} import {r['import_cpu_seconds']} -> {r['ratio_if_cores_free']:.2f} with free "
-              f"cores; peak {r['peak_rss_mb']} MB")
+              f"{r['bare_cpu_seconds']} import {r['import_cpu_seconds']}{database} -> "
+              f"{r['ratio_if_cores_free']:.2f} with free cores; peak {r['peak_rss_mb']} MB")
     print(f"median ratio import/bare = {median['ratio']:.2f} (target >= 1.0); peak RSS of the process tree {peak} MB "
           f"(target < 500): {'PASS' if report['pass'] else 'FAIL'}")
     return 0 if report["pass"] else 1
