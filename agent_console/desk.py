@@ -59,9 +59,10 @@ class Telephony(Protocol):
 
 
 class Notify(Protocol):
-    """Deliver an event to one agent's consoles (agent_id) or to the supervisors."""
+    """Deliver an event to one agent's consoles (agent_id) or to the supervisors: once the unit of work commits,
+    or `at_once` for what routing has already decided (Redis holds it whatever the database does)."""
 
-    def __call__(self, event: str, payload: dict, *, agent_id: int | None = None) -> None: ...
+    def __call__(self, event: str, payload: dict, *, agent_id: int | None = None, at_once: bool = False) -> None: ...
 
 
 class DeskError(Exception):
@@ -497,15 +498,16 @@ class Desk:
         return {skill for skills in rows for skill in (skills or []) if isinstance(skill, str)}
 
     def _deliver(self, offers: list[Offer], queues_changed: Iterable[str] = ()) -> None:
-        """Send each offer to its agent, the screen-pop first (the agent is waiting for it) and then the agent's
-        new state; then the floor sees each changed queue once."""
+        """Send each offer to its agent at once: the offer stands in routing already, and the agent should not wait
+        for this transaction's commit to see the caller. The agent's new state follows, then the floor sees each
+        changed queue once."""
         queues = set(queues_changed)
         for offer in offers:
             payload = self.offer_payload(offer.call_sid)
             if payload is None:
                 continue
             queues.add(payload["call"]["queue"])
-            self.notify("offer", payload, agent_id=offer.agent_id)
+            self.notify("offer", payload, agent_id=offer.agent_id, at_once=True)
             self.agent_changed(self.router.agent(offer.agent_id), call_sid=offer.call_sid)
         for queue in queues:
             self._queue_changed(queue)

@@ -44,10 +44,14 @@ def current_router() -> Router:
 FLOOR_EVENTS = ("agent_state", "queue", "call_flagged", MONITORING_EVENT)
 
 
-def notify(event: str, payload: dict, *, agent_id: int | None = None) -> None:
+def notify(event: str, payload: dict, *, agent_id: int | None = None, at_once: bool = False) -> None:
     """Queue a desk event for delivery when the request's transaction commits (a console never hears of
-    something the database does not hold yet); a rollback drops it."""
-    get_session().info.setdefault(OUTBOX, []).append((event, payload, agent_id))
+    something the database does not hold yet); a rollback drops it. `at_once`: deliver now (routing's decisions,
+    which Redis already holds)."""
+    if at_once:
+        _deliver(event, payload, agent_id)
+    else:
+        get_session().info.setdefault(OUTBOX, []).append((event, payload, agent_id))
 
 
 def _deliver(event: str, payload: dict, agent_id: int | None) -> None:

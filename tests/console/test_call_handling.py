@@ -61,7 +61,7 @@ class FakeTelephony:
 class Outbox(list):
     """The events the desk sent: (event, payload, agent_id)."""
 
-    def __call__(self, event, payload, *, agent_id=None):
+    def __call__(self, event, payload, *, agent_id=None, at_once=False):
         self.append((event, payload, agent_id))
 
     def to(self, agent_id, event):
