@@ -31,6 +31,7 @@ ANSWERED_BY = frozenset({"human", "machine_start", "machine_end_beep", "machine_
 CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
 MAX_CALLER_ID = Interaction.__table__.c.from_number.type.length
 MAX_COUNTER = 2 ** 31 - 1  # sequence numbers and durations are 32-bit integer columns
+_WHOLE_ROW = tuple(Interaction.__table__.c)  # what open_call reads back to build its ORM object
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,38 @@ def open_call(
     context: dict | None = None,
 ) -> Interaction:
     """Create the interaction of a new call, linked to the caller's customer; if the call already has one
-    (a retried webhook, or a concurrent request of the same call), return that one instead.
+    (a retried webhook, or a concurrent request of the same call), return that one instead. Later webhooks of
+    a call should use `call_record`, which reads first; the IVR opens calls with `new_call`, without an ORM
+    object."""
+    created = new_call(session, call_sid=call_sid, from_number=from_number, to_number=to_number,
+                       direction=direction, default_region=default_region, status=status, context=context,
+                       returning=_WHOLE_ROW)
+    if created is None:  # not the call's first webhook (or another request created it first)
+        return session.scalars(sa.select(Interaction).where(Interaction.call_sid == call_sid)).one()
+    # RETURNING gave the whole row: attach it instead of reading it back.
+    interaction = Interaction(**created._mapping)
+    make_transient_to_detached(interaction)
+    session.add(interaction)
+    return interaction
 
-    This is the hot path of every inbound call: a new call costs one INSERT that also looks up the caller.
-    Later webhooks of a call should use `call_record`, which reads first. Refuses (ValidationError) a SID that
-    is not a provider call SID: a malformed webhook must not open a call.
+
+def new_call(
+    session: Session,
+    *,
+    call_sid: str,
+    from_number: str | None,
+    to_number: str | None,
+    direction: str,
+    default_region: str,
+    returning: tuple,
+    status: str = "ringing",
+    context: dict | None = None,
+) -> sa.Row | None:
+    """Insert the interaction of a new call, linked to the caller's customer, and return the `returning`
+    expressions of the new row; None if the call already has one (nothing is written then).
+
+    This is the hot path of every inbound call: one INSERT that also looks up the caller. Refuses
+    (ValidationError) a SID that is not a provider call SID: a malformed webhook must not open a call.
     """
     values = dict(
         call_sid=checked_call_sid(call_sid), channel="voice", direction=direction, status=status,
@@ -69,20 +97,15 @@ def open_call(
         context=context or {}, ivr_path=[],
     )
     party = _e164_or_none(from_number if direction == "inbound" else to_number, default_region)
-    created = session.execute(_new_call_statement(session.get_bind().dialect.name), values | {"party": party}).first()
-    if created is None:  # not the call's first webhook (or another request created it first)
-        return session.scalars(sa.select(Interaction).where(Interaction.call_sid == call_sid)).one()
-    # The row is exactly `values` plus what RETURNING gave: attach it instead of reading it back.
-    interaction = Interaction(id=created.id, customer_id=created.customer_id, language=created.language, **values)
-    make_transient_to_detached(interaction)
-    session.add(interaction)
-    return interaction
+    statement = _new_call_statement(session.get_bind().dialect.name, returning)
+    return session.execute(statement, values | {"party": party}).first()
 
 
 @functools.cache
-def _new_call_statement(dialect: str):
+def _new_call_statement(dialect: str, returning: tuple):
     """INSERT the interaction with the caller's customer and language looked up in the same statement,
-    doing nothing if the call already has one. Built once per dialect: this runs for every new call."""
+    doing nothing if the call already has one. Built once per dialect and RETURNING list: this runs for every
+    new call."""
     owner = sa.select(PhoneNumber.customer_id).where(PhoneNumber.e164 == sa.bindparam("party")).scalar_subquery()
     language = sa.select(Customer.language).where(Customer.id == owner).scalar_subquery()
     table = Interaction.__table__
@@ -94,7 +117,7 @@ def _new_call_statement(dialect: str):
         .values({name: sa.bindparam(name, type_=table.c[name].type) for name in columns}
                 | {"customer_id": owner, "language": language})
         .on_conflict_do_nothing()
-        .returning(table.c.id, table.c.customer_id, table.c.language)
+        .returning(*returning)
     )
 
 

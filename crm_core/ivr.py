@@ -1,7 +1,7 @@
 """What the IVR needs from the CRM besides orders: who is calling, and the session log (path, outcome).
 
 Every IVR webhook runs these, so they work on the tables with statements built once: a call's IVR state is
-read and written as plain values, without loading or flushing an ORM Interaction.
+opened, read and written as plain values, without loading or flushing an ORM Interaction.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from .calls import new_call
 from .db import utcnow
 from .models import Customer, Interaction, InteractionEvent, Order
 
@@ -19,6 +20,23 @@ _CALLER_PROFILE = sa.select(
     _customers.first_name, _customers.last_name, _customers.company_name, _customers.language,
     sa.exists().where(_orders.customer_id == _customers.id).label("has_orders"),
 ).where(_customers.id == sa.bindparam("customer_id"))
+# The new row's customer in the RETURNING list of the call's INSERT (SQLAlchemy would add the table to a
+# subquery's FROM there instead of correlating it).
+_NEW_ROWS_CUSTOMER = sa.literal_column(f"{Interaction.__tablename__}.customer_id")
+
+
+def _callers(column) -> sa.Label:
+    """`column` of the customer of a call being inserted, for the INSERT's RETURNING list."""
+    return sa.select(column).where(_customers.id == _NEW_ROWS_CUSTOMER).scalar_subquery().label(column.name)
+
+
+# A new call as the IVR sees it, with the caller's profile as _CALLER_PROFILE reads it (the call's language is
+# the customer's, set as the row is inserted).
+_NEW_IVR_CALL = (
+    _interactions.id, _interactions.customer_id, _interactions.from_number, _interactions.language,
+    _callers(_customers.first_name), _callers(_customers.last_name), _callers(_customers.company_name),
+    sa.exists().where(_orders.customer_id == _NEW_ROWS_CUSTOMER).label("has_orders"),
+)
 _IVR_CALL = sa.select(
     _interactions.id, _interactions.customer_id, _interactions.from_number, _interactions.language,
     _interactions.context, _interactions.ivr_path, _interactions.ivr_flow,
@@ -64,14 +82,18 @@ class IvrCall:
     context: dict
     ivr_path: list
     ivr_flow: str | None
+    caller: dict | None = None  # the caller's profile (as `caller_profile` gives it) when read with the call
 
-    @classmethod
-    def of(cls, interaction: Interaction) -> "IvrCall":
-        """The IVR's view of an interaction already loaded or just opened. Its flow matters only once an IVR
-        session is under way: not reading it otherwise spares a call just opened a SELECT of that column."""
-        context = interaction.context or {}
-        return cls(interaction.id, interaction.customer_id, interaction.from_number, interaction.language, context,
-                   interaction.ivr_path or [], interaction.ivr_flow if "ivr" in context else None)
+
+def open_ivr_call(session: Session, *, call_sid: str, **call) -> IvrCall:
+    """Open the interaction of a call that reaches the IVR and read who is calling, in one statement (the call's
+    first answer greets the caller); a call that has its interaction already (a retried webhook, or another
+    webhook of the call came first) is read instead. Takes the call as `calls.new_call` does."""
+    row = new_call(session, call_sid=call_sid, returning=_NEW_IVR_CALL, **call)
+    if row is None:
+        return ivr_call(session, call_sid)
+    return IvrCall(row.id, row.customer_id, row.from_number, row.language, {}, [], None,
+                   caller=_profile(row, row.customer_id))
 
 
 def ivr_call(session: Session, call_sid: str) -> IvrCall | None:
@@ -85,8 +107,11 @@ def caller_profile(session: Session, customer_id: int | None) -> dict | None:
     """How to greet a known caller: the name to say, their language, whether they have orders."""
     if not isinstance(customer_id, int):
         return None
-    row = session.execute(_CALLER_PROFILE, {"customer_id": customer_id}).first()
-    if row is None:
+    return _profile(session.execute(_CALLER_PROFILE, {"customer_id": customer_id}).first(), customer_id)
+
+
+def _profile(row, customer_id: int | None) -> dict | None:
+    if row is None or customer_id is None:
         return None
     return {"customer_id": customer_id, "name": row.first_name or row.company_name or row.last_name,
             "language": row.language, "has_orders": bool(row.has_orders)}

@@ -15,10 +15,10 @@ from flask import current_app, request
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
-from crm_core import calls, orders, tasks
+from crm_core import orders, tasks
 from crm_core.db import utcnow
 from crm_core.errors import InvalidPhoneNumber
-from crm_core.ivr import IvrCall, caller_profile, ivr_call, save_ivr_turn
+from crm_core.ivr import IvrCall, caller_profile, ivr_call, open_ivr_call, save_ivr_turn
 from crm_core.phones import normalize_phone
 from ivr_flows import DEFAULT_FLOW, Reply, Turn, Wiring, continue_session, shipped_catalog, start_session
 
@@ -37,8 +37,7 @@ SERVICES = frozenset({"caller", "latest_order", "find_order", "verify_delivery_p
 @twilio_webhook()
 def ivr_start():
     """A call enters the IVR (a number's voice URL can point here directly)."""
-    interaction = calls.open_call(get_session(), **_call_parameters())
-    response = start_ivr(IvrCall.of(interaction))
+    response = start_ivr(open_ivr_call(get_session(), **call_parameters()))
     get_session().commit()
     return twiml(response)
 
@@ -50,7 +49,7 @@ def ivr_input():
     session = get_session()
     form = request.form
     # As calls.call_record, reading only what the IVR needs: a call whose first webhook never reached us is opened.
-    call = ivr_call(session, form["CallSid"]) or IvrCall.of(calls.open_call(session, **_call_parameters()))
+    call = ivr_call(session, form["CallSid"]) or open_ivr_call(session, **call_parameters())
     reply = Reply(step=request.args.get("step"), digits=form.get("Digits", ""), speech=form.get("SpeechResult", ""),
                   recording_url=form.get("RecordingUrl", ""))
     response = continue_ivr(call, reply)
@@ -84,7 +83,8 @@ def _catalog():
     return shipped_catalog(SERVICES)
 
 
-def _call_parameters() -> dict:
+def call_parameters() -> dict:
+    """The call a webhook is about, as `crm_core.calls.open_call` and `new_call` take it."""
     form = request.form
     return {"call_sid": form["CallSid"], "from_number": form.get("From"), "to_number": form.get("To"),
             "direction": "inbound" if form.get("Direction", "inbound") == "inbound" else "outbound",
@@ -118,8 +118,14 @@ def _wiring(session: Session, call: IvrCall) -> Wiring:
                                      source_interaction_id=call.id, note=note)
         return {"id": task.id}
 
+    def caller(customer_id):
+        # The caller's profile came with the call when it was just opened: no need to read it again.
+        if call.caller is not None and customer_id == call.customer_id:
+            return call.caller
+        return caller_profile(session, customer_id)
+
     services = {
-        "caller": lambda customer_id: caller_profile(session, customer_id),
+        "caller": caller,
         "latest_order": lambda customer_id: found_order(orders.latest_order(session, customer_id)),
         "find_order": lambda number, caller_customer_id: found_order(
             orders.find_order(session, number, caller_customer_id=caller_customer_id)),

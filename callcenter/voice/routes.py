@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from email.utils import parsedate_to_datetime
 
-from flask import current_app, request
+from flask import request
 from redis.exceptions import RedisError
 from twilio.twiml.voice_response import VoiceResponse
 
 from crm_core import calls
-from crm_core.ivr import IvrCall, close_ivr_session
+from crm_core.ivr import close_ivr_session, open_ivr_call
 
 from ..console.wiring import current_desk
 from ..db import get_session
@@ -18,7 +18,7 @@ from . import bp
 from .security import twilio_webhook
 from ..urls import webhook_url
 from .call_control import bridge_to_agent
-from .ivr import start_ivr
+from .ivr import call_parameters, start_ivr
 from .twiml import AGENT_QUEUE, enqueue_for_agent, twiml
 
 log = logging.getLogger(__name__)
@@ -32,17 +32,9 @@ QUEUE_PROMPT = {
 }
 
 
-def _direction() -> str:
-    return "inbound" if request.form.get("Direction", "inbound") == "inbound" else "outbound"
-
-
-def _call(opener=calls.call_record):
+def _call():
     """The interaction of the request's CallSid (opened if none exists yet)."""
-    return opener(
-        get_session(), call_sid=request.form["CallSid"], from_number=request.form.get("From"),
-        to_number=request.form.get("To"), direction=_direction(),
-        default_region=current_app.config["DEFAULT_REGION"],
-    )
+    return calls.call_record(get_session(), **call_parameters())
 
 
 def _language(interaction) -> str:
@@ -53,7 +45,7 @@ def _language(interaction) -> str:
 @twilio_webhook()
 def incoming():
     """A call arrives: open its interaction and hand the caller to the IVR's default flow."""
-    response = start_ivr(IvrCall.of(_call(calls.open_call)))
+    response = start_ivr(open_ivr_call(get_session(), **call_parameters()))
     get_session().commit()
     return twiml(response)
 
@@ -166,16 +158,13 @@ def status():
     """A status callback: merge it into the call's interaction (idempotent, order-tolerant)."""
     form = request.form
     session = get_session()
-    interaction = calls.apply_status(
-        session,
-        calls.StatusUpdate(
-            call_sid=form["CallSid"], status=form.get("CallStatus", ""),
-            sequence=_int(form.get("SequenceNumber")), timestamp=_rfc2822(form.get("Timestamp")),
-            call_duration=_int(form.get("CallDuration")), answered_by=form.get("AnsweredBy"),
-        ),
-        default_region=current_app.config["DEFAULT_REGION"], from_number=form.get("From"),
-        to_number=form.get("To"), direction=_direction(),
+    call = call_parameters()
+    update = calls.StatusUpdate(
+        call_sid=call.pop("call_sid"), status=form.get("CallStatus", ""),
+        sequence=_int(form.get("SequenceNumber")), timestamp=_rfc2822(form.get("Timestamp")),
+        call_duration=_int(form.get("CallDuration")), answered_by=form.get("AnsweredBy"),
     )
+    interaction = calls.apply_status(session, update, **call)
     if form.get("CallStatus") in calls.TERMINAL_STATUSES:
         close_ivr_session(session, interaction)
         session.commit()  # the call's record stands even if routing cannot be told

@@ -116,6 +116,27 @@ def test_caller_profile_greets_by_first_name_or_company(db_session, make_custome
     assert ivr.caller_profile(db_session, None) is None
 
 
+def test_a_call_opened_for_the_ivr_knows_who_is_calling_in_one_statement(db_session, make_customer, make_order,
+                                                                          statements):
+    person = make_customer(first_name="Анна", language="en", phones=("+79161234567",))
+    make_order(person)
+    company = make_customer(first_name=None, last_name=None, kind="company", company_name="ООО Ромашка",
+                            phones=("+79990001122",))
+    opened = {}
+    for number, sid in (("+79161234567", "1"), ("8 999 000-11-22", "2"), ("+79035550000", "3")):
+        statements.clear()
+        opened[sid] = ivr.open_ivr_call(db_session, call_sid=f"CA{sid * 32}", from_number=number,
+                                        to_number="+74950000000", direction="inbound", default_region="RU")
+        assert len(statements) == 1
+    assert opened["1"].caller == ivr.caller_profile(db_session, person.id) == {
+        "customer_id": person.id, "name": "Анна", "language": "en", "has_orders": True}
+    assert opened["2"].caller == ivr.caller_profile(db_session, company.id)
+    assert (opened["3"].customer_id, opened["3"].caller) == (None, None)
+    again = ivr.open_ivr_call(db_session, call_sid="CA" + "1" * 32, from_number="+79161234567",
+                              to_number="+74950000000", direction="inbound", default_region="RU")
+    assert (again.id, again.customer_id, again.caller) == (opened["1"].id, person.id, None)
+
+
 @pytest.mark.parametrize("flow, outcome, closed", [
     ("order_tracking", None, "abandoned"), ("order_tracking", "contained", "contained"),
     ("order_tracking", "transferred", "transferred"), ("order_tracking", "callback", "callback"), (None, None, None),
