@@ -1,13 +1,11 @@
 """The platform app plus a bench-only route that emits a given payload to an agent's room: the baseline of
-bench/screenpop.py, served by the same process as the real webhooks."""
+bench/screenpop.py, served by the same process as the real webhooks (the web process's app, as the Procfile runs it)."""
 
 from flask import request
 
-from callcenter import create_app
 from callcenter.console.wiring import DESK_NAMESPACE, agent_room
 from callcenter.extensions import csrf, socketio
-
-app = create_app()
+from callcenter.wsgi import app
 
 
 @app.post("/bench/emit/<int:agent_id>")

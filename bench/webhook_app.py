@@ -1,13 +1,12 @@
-"""The platform app plus one bare route returning constant TwiML, served together for bench/webhook.py."""
+"""The platform app plus one bare route returning constant TwiML, served together for bench/webhook.py
+(the web process's app, as the Procfile runs it)."""
 
 from flask import Response
 
-from callcenter import create_app
 from callcenter.extensions import csrf
+from callcenter.wsgi import app
 
 CONSTANT_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello</Say></Response>'
-
-app = create_app()
 
 
 @app.post("/bench/bare")
