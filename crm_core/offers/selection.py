@@ -33,16 +33,20 @@ class SuggestedOffer:
                 "valid_to": self.valid_to.isoformat() if self.valid_to else None}
 
 
+# Every screen-pop of a known caller asks: built once (building it cost more than running it).
+_OFFERS_VALID = (
+    sa.select(Offer).options(joinedload(Offer.segment))
+    .where(Offer.active, sa.or_(Offer.valid_from.is_(None), Offer.valid_from <= sa.bindparam("now")),
+           sa.or_(Offer.valid_to.is_(None), Offer.valid_to > sa.bindparam("now")))
+    .order_by(Offer.priority.desc(), Offer.id)
+)
+
+
 def offers_for(session: Session, customer_id: int, *, now: datetime, language: str | None = None,
                limit: int = 3) -> list[SuggestedOffer]:
     """The active offers valid at `now` whose conditions the customer meets, highest priority first (then the
     oldest rule), at most `limit`. Two queries: the rules, then every condition measured for this customer."""
-    offers = session.scalars(
-        sa.select(Offer).options(joinedload(Offer.segment))
-        .where(Offer.active, sa.or_(Offer.valid_from.is_(None), Offer.valid_from <= now),
-               sa.or_(Offer.valid_to.is_(None), Offer.valid_to > now))
-        .order_by(Offer.priority.desc(), Offer.id)
-    ).all()
+    offers = session.scalars(_OFFERS_VALID, {"now": now}).all()
     if not offers:
         return []
     rules = [(offer, offer_conditions(offer)) for offer in offers]
