@@ -46,24 +46,12 @@ class StatusUpdate:
     answered_by: str | None = None
 
 
-def open_call(
-    session: Session,
-    *,
-    call_sid: str,
-    from_number: str | None,
-    to_number: str | None,
-    direction: str,
-    default_region: str,
-    status: str = "ringing",
-    context: dict | None = None,
-) -> Interaction:
+def open_call(session: Session, *, call_sid: str, **call) -> Interaction:
     """Create the interaction of a new call, linked to the caller's customer; if the call already has one
-    (a retried webhook, or a concurrent request of the same call), return that one instead. Later webhooks of
-    a call should use `call_record`, which reads first; the IVR opens calls with `new_call`, without an ORM
-    object."""
-    created = new_call(session, call_sid=call_sid, from_number=from_number, to_number=to_number,
-                       direction=direction, default_region=default_region, status=status, context=context,
-                       returning=_WHOLE_ROW)
+    (a retried webhook, or a concurrent request of the same call), return that one instead. Takes the call as
+    `new_call` does. Later webhooks of a call should use `call_record`, which reads first; the IVR opens calls
+    with `new_call`, without an ORM object."""
+    created = new_call(session, call_sid=call_sid, returning=_WHOLE_ROW, **call)
     if created is None:  # not the call's first webhook (or another request created it first)
         return session.scalars(sa.select(Interaction).where(Interaction.call_sid == call_sid)).one()
     # RETURNING gave the whole row: attach it instead of reading it back.
