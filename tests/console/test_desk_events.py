@@ -113,6 +113,25 @@ def test_unanswered_offer_moves_on_and_the_agent_becomes_unavailable(app, desk_c
     assert [o["call"]["call_sid"] for o in received(desk_b, "offer")] == [call_sid]
 
 
+def test_offer_reaches_the_agent_before_the_webhook_commits_and_the_new_state_after(
+        app, desk_client, make_user, make_customer, make_interaction):
+    from callcenter.console.wiring import current_desk
+    from callcenter.db import get_session
+
+    agent = make_user("agent")
+    desk = desk_client(agent)
+    desk.emit("set_state", {"state": "available"}, namespace="/desk", callback=True)
+    desk.get_received("/desk")
+    call = make_interaction(make_customer(phones=("+79161234567",)), from_number="+79161234567",
+                            direction="inbound", status="in-progress")
+    with app.app_context():
+        current_desk().call_waiting(get_session().get(models.Interaction, call.id), "support")
+        before_commit = [m["name"] for m in desk.get_received("/desk")]
+        get_session().commit()
+    assert before_commit == ["offer"]  # the screen-pop does not wait for the database's commit
+    assert [s["state"] for s in received(desk, "agent_state")] == ["ringing"]
+
+
 def test_wrap_up_is_stored_with_its_side_effects_and_agent_is_available_again(desk_client, make_user,
                                                                               make_customer, make_interaction,
                                                                               db_session):
