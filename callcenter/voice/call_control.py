@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import request
 from twilio.twiml.voice_response import VoiceResponse
 
 from agent_console.desk import QUEUE_NAME, DeskError, agent_identity
@@ -32,6 +32,7 @@ from ..urls import webhook_url
 from . import bp
 from .security import twilio_webhook
 from .twiml import AGENT_QUEUE, enqueue_for_agent, twiml
+from .webhook_call import webhook_interaction
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +54,6 @@ ANOTHER_AGENT = {"ru": "Соединяем с другим оператором.
 AGENT_RING_SECONDS = 20
 # Final statuses of the agent's leg that mean the device never took the call.
 MISSED_STATUSES = ("no-answer", "busy", "failed", "canceled")
-
-
-def _call():
-    return calls.call_record(
-        get_session(), call_sid=request.form["CallSid"], from_number=request.form.get("From"),
-        to_number=request.form.get("To"),
-        direction="inbound" if request.form.get("Direction", "inbound") == "inbound" else "outbound",
-        default_region=current_app.config["DEFAULT_REGION"],
-    )
 
 
 def _language(interaction) -> str:
@@ -151,7 +143,7 @@ def agent_leg_status():
 @twilio_webhook()
 def agent_missed():
     """The agent's device did not answer: the caller waits for another agent."""
-    return twiml(_back_to_queue(VoiceResponse(), _call()))
+    return twiml(_back_to_queue(VoiceResponse(), webhook_interaction()))
 
 
 @bp.post("/monitor/status")
@@ -168,7 +160,7 @@ def monitor_leg_status():
 @twilio_webhook()
 def hold_call():
     """The caller is on hold: a message, then music and a reminder in a loop until the agent resumes."""
-    language = _language(_call())
+    language = _language(webhook_interaction())
     response = VoiceResponse()
     music = webhook_url("console.hold_music")
     if request.args.get("loop"):
@@ -186,7 +178,7 @@ def hold_call():
 def resume_call():
     """The agent took the caller off hold: ring the agent's device again."""
     session = get_session()
-    interaction = _call()
+    interaction = webhook_interaction()
     agent_id = _agent()
     calls.record_event(session, interaction, "agent_connecting", {"agent_id": agent_id, "after": "hold"})
     session.commit()
@@ -202,7 +194,7 @@ def resume_call():
 @twilio_webhook()
 def transfer_call():
     """Cold transfer: the caller waits in the queue again; routing knows whom the call is meant for."""
-    language = _language(_call())
+    language = _language(webhook_interaction())
     queue = request.args.get("queue", "")
     response = VoiceResponse()
     response.say(TRANSFERRING[language], language=VOICES[language])
@@ -214,7 +206,7 @@ def transfer_call():
 def dialed_answered():
     """The customer an agent called (click-to-dial) answered: connect the agent's device."""
     session = get_session()
-    interaction = _call()
+    interaction = webhook_interaction()
     agent_id = _agent()
     current_desk().outbound_answered(agent_id, interaction.call_sid)
     calls.record_event(session, interaction, "agent_connecting", {"agent_id": agent_id})

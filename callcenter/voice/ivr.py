@@ -27,6 +27,7 @@ from ..urls import webhook_url
 from . import bp
 from .security import twilio_webhook
 from .twiml import AGENT_QUEUE, enqueue_for_agent, twiml
+from .webhook_call import call_parameters
 
 # The crm_core services flows may name in `lookup`, `collect.check` and `callback` steps.
 SERVICES = frozenset({"caller", "latest_order", "find_order", "verify_delivery_postal_code", "callback_number",
@@ -81,14 +82,6 @@ def continue_ivr(call: IvrCall, reply: Reply) -> VoiceResponse:
 
 def _catalog():
     return shipped_catalog(SERVICES)
-
-
-def call_parameters() -> dict:
-    """The call a webhook is about, as `crm_core.calls.open_call` and `new_call` take it."""
-    form = request.form
-    return {"call_sid": form["CallSid"], "from_number": form.get("From"), "to_number": form.get("To"),
-            "direction": "inbound" if form.get("Direction", "inbound") == "inbound" else "outbound",
-            "default_region": current_app.config["DEFAULT_REGION"]}
 
 
 def _keep(session: Session, call: IvrCall, turn: Turn, *, flow: str | None = None) -> None:

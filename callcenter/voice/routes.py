@@ -16,10 +16,10 @@ from ..console.wiring import current_desk
 from ..db import get_session
 from . import bp
 from .security import twilio_webhook
-from ..urls import webhook_url
 from .call_control import bridge_to_agent
-from .ivr import call_parameters, start_ivr
+from .ivr import start_ivr
 from .twiml import AGENT_QUEUE, enqueue_for_agent, twiml
+from .webhook_call import call_parameters, webhook_interaction
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +30,6 @@ QUEUE_PROMPT = {
     "ru": ("ru-RU", "Вы {position}-й в очереди. Пожалуйста, оставайтесь на линии."),
     "en": ("en-US", "You are number {position} in the queue. Please stay on the line."),
 }
-
-
-def _call():
-    """The interaction of the request's CallSid (opened if none exists yet)."""
-    return calls.call_record(get_session(), **call_parameters())
 
 
 def _language(interaction) -> str:
@@ -54,7 +49,7 @@ def incoming():
 @twilio_webhook()
 def outbound_answered():
     """An outbound call was answered: a person waits for an agent; an answering machine is hung up on."""
-    interaction = _call()
+    interaction = webhook_interaction()
     answered_by = request.form.get("AnsweredBy", "human")
     calls.record_event(get_session(), interaction, "answered", {"by": answered_by})
     get_session().commit()
@@ -69,7 +64,7 @@ def outbound_answered():
 @twilio_webhook(on_error="hangup")
 def queue_wait():
     """Hold prompt while the caller waits for an agent (Twilio refetches it in a loop); routes the call."""
-    interaction = _call()
+    interaction = webhook_interaction()
     language = _language(interaction)
     get_session().commit()  # the call's record stands even if routing cannot take the call now
     desk = current_desk()
@@ -95,7 +90,7 @@ def queue_wait():
 def queue_left():
     """The caller left the queue: to an agent (dequeued), or by hanging up; note it on the timeline."""
     session = get_session()
-    interaction = _call()
+    interaction = webhook_interaction()
     result = request.form.get("QueueResult", "")
     calls.record_event(session, interaction, "queue_left", {
         "result": result, "queue_time": request.form.get("QueueTime"),
@@ -113,7 +108,7 @@ def connect_agent():
     """The caller was taken from the queue by an agent who accepted: the caller and the agent's device meet in
     the call's conference."""
     session = get_session()
-    interaction = _call()
+    interaction = webhook_interaction()
     agent_id = _int(request.args.get("agent"))
     calls.record_event(session, interaction, "agent_connecting", {"agent_id": agent_id})
     session.commit()
@@ -128,7 +123,7 @@ def agent_leg_done():
     """The caller left the conference with the agent: after a conversation the agent wraps up (a caller put on
     hold, transferred or sent back to the queue is not the end: the desk knows)."""
     session = get_session()
-    interaction = _call()
+    interaction = webhook_interaction()
     agent_id = _int(request.args.get("agent"))
     if not _leg_closed(interaction, agent_id):  # a device that never answered was dealt with already
         calls.record_event(session, interaction, "agent_leg_ended", {
@@ -180,7 +175,7 @@ def fallback():
     log.error("Twilio used the fallback URL CallSid=%s ErrorCode=%s ErrorUrl=%s",
               request.form.get("CallSid"), request.form.get("ErrorCode"), request.form.get("ErrorUrl"))
     session = get_session()
-    interaction = _call()
+    interaction = webhook_interaction()
     calls.record_event(session, interaction, "webhook_error", {
         "code": request.form.get("ErrorCode"), "url": request.form.get("ErrorUrl"),
     })
