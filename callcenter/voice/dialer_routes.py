@@ -5,7 +5,7 @@ recycle its lead."""
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 from twilio.twiml.voice_response import VoiceResponse
 
 from crm_core import calls
@@ -19,9 +19,10 @@ from ..console.wiring import current_desk
 from ..db import get_session
 from ..urls import webhook_url
 from . import bp
-from .routes import DEQUEUED_RESULTS, _int, _rfc2822
+from .routes import DEQUEUED_RESULTS
 from .security import twilio_webhook
 from .twiml import twiml
+from .webhook_call import as_int, merge_status_callback, webhook_interaction
 
 OPT_OUT_KEY = "1"
 SAFE_HARBOR = ("This call was made on behalf of {business}. We are sorry we could not connect you. "
@@ -30,16 +31,13 @@ OPTED_OUT = "You will not be called again. Goodbye."
 
 
 def _attempt() -> DialAttempt | None:
-    attempt_id = _int(request.args.get("attempt"))
+    attempt_id = as_int(request.args.get("attempt"))
     return outcomes.locked_attempt(get_session(), attempt_id) if attempt_id is not None else None
 
 
 def _interaction(attempt: DialAttempt):
     session = get_session()
-    interaction = calls.call_record(
-        session, call_sid=request.form["CallSid"], from_number=request.form.get("From"),
-        to_number=request.form.get("To"), direction="outbound", default_region=current_app.config["DEFAULT_REGION"],
-    )
+    interaction = webhook_interaction(direction="outbound")
     describe_call(session, interaction, attempt)
     return interaction
 
@@ -81,7 +79,7 @@ def dialer_wait():
     is over. The timer runs on the call's own clock (Twilio's QueueTime), not ours."""
     session, response = get_session(), VoiceResponse()
     attempt = _attempt()
-    waited = _int(request.form.get("QueueTime")) or 0
+    waited = as_int(request.form.get("QueueTime")) or 0
     window = outcomes.connect_window_seconds(session, attempt) if attempt is not None else 0
     if attempt is None or waited >= window or attempt.abandoned:
         response.leave()
@@ -152,14 +150,7 @@ def dialer_status():
     and apply the recycle rules (once, however often and in whatever order callbacks come)."""
     form, session = request.form, get_session()
     attempt = _attempt()
-    interaction = calls.apply_status(
-        session,
-        calls.StatusUpdate(call_sid=form["CallSid"], status=form.get("CallStatus", ""),
-                           sequence=_int(form.get("SequenceNumber")), timestamp=_rfc2822(form.get("Timestamp")),
-                           call_duration=_int(form.get("CallDuration")), answered_by=form.get("AnsweredBy")),
-        default_region=current_app.config["DEFAULT_REGION"], from_number=form.get("From"),
-        to_number=form.get("To"), direction="outbound",
-    )
+    interaction = merge_status_callback(direction="outbound")
     if attempt is not None:
         outcomes.adopt_call(attempt, form["CallSid"])
         if form.get("AnsweredBy"):

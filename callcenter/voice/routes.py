@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from email.utils import parsedate_to_datetime
 
 from flask import request
 from redis.exceptions import RedisError
@@ -19,7 +18,7 @@ from .security import twilio_webhook
 from .call_control import bridge_to_agent
 from .ivr import start_ivr
 from .twiml import AGENT_QUEUE, enqueue_for_agent, twiml
-from .webhook_call import call_parameters, webhook_interaction
+from .webhook_call import as_int, call_parameters, merge_status_callback, webhook_interaction
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +76,7 @@ def queue_wait():
         log.warning("routing unavailable, the caller keeps holding", exc_info=True)
         get_session().rollback()
         position = None
-    position = position or _int(request.form.get("QueuePosition")) or 1
+    position = position or as_int(request.form.get("QueuePosition")) or 1
     voice_language, prompt = QUEUE_PROMPT[language]
     response = VoiceResponse()
     response.say(prompt.format(position=position), language=voice_language)
@@ -109,7 +108,7 @@ def connect_agent():
     the call's conference."""
     session = get_session()
     interaction = webhook_interaction()
-    agent_id = _int(request.args.get("agent"))
+    agent_id = as_int(request.args.get("agent"))
     calls.record_event(session, interaction, "agent_connecting", {"agent_id": agent_id})
     session.commit()
     response = bridge_to_agent(VoiceResponse(), interaction, agent_id)
@@ -124,7 +123,7 @@ def agent_leg_done():
     hold, transferred or sent back to the queue is not the end: the desk knows)."""
     session = get_session()
     interaction = webhook_interaction()
-    agent_id = _int(request.args.get("agent"))
+    agent_id = as_int(request.args.get("agent"))
     if not _leg_closed(interaction, agent_id):  # a device that never answered was dealt with already
         calls.record_event(session, interaction, "agent_leg_ended", {
             "agent_id": agent_id, "status": request.form.get("DialCallStatus", "")})
@@ -153,13 +152,7 @@ def status():
     """A status callback: merge it into the call's interaction (idempotent, order-tolerant)."""
     form = request.form
     session = get_session()
-    call = call_parameters()
-    update = calls.StatusUpdate(
-        call_sid=call.pop("call_sid"), status=form.get("CallStatus", ""),
-        sequence=_int(form.get("SequenceNumber")), timestamp=_rfc2822(form.get("Timestamp")),
-        call_duration=_int(form.get("CallDuration")), answered_by=form.get("AnsweredBy"),
-    )
-    interaction = calls.apply_status(session, update, **call)
+    interaction = merge_status_callback()
     if form.get("CallStatus") in calls.TERMINAL_STATUSES:
         close_ivr_session(session, interaction)
         session.commit()  # the call's record stands even if routing cannot be told
@@ -186,18 +179,3 @@ def fallback():
                  language=VOICES[language])
     return twiml(enqueue_for_agent(response))
 
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def _rfc2822(value: str | None):
-    if not value:
-        return None
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
