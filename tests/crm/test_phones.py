@@ -54,3 +54,31 @@ def test_classification_agrees_with_phonenumbers_own_answers(raw, region):
     assert phone.number_type == phonenumbers.number_type(parsed)
     assert phone.region == phonenumbers.region_code_for_number(parsed)
     assert phone.time_zones == tuple(z for z in pn_timezone.time_zones_for_number(parsed) if z != "Etc/Unknown")
+
+
+def _every_regions_numbers():
+    """Each region's example number of each type, and variants one digit longer, shorter or changed: valid and
+    invalid numbers of every country code, including those shared by several regions (+1, +7, +44, ...)."""
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in range(phonenumbers.PhoneNumberType.UNKNOWN):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+            yield from (e164, e164 + "5", e164[:-1], e164[:-1] + str((int(e164[-1]) + 3) % 10))
+
+
+def test_every_regions_numbers_are_validated_and_classified_as_phonenumbers_does():
+    checked = valid = 0
+    for raw in _every_regions_numbers():
+        parsed = phonenumbers.parse(raw)
+        checked += 1
+        if not phonenumbers.is_valid_number(parsed):
+            with pytest.raises(InvalidPhoneNumber):
+                normalize_phone(raw, "ZZ")
+            continue
+        valid += 1
+        phone = normalize_phone(raw, "ZZ")
+        assert (phone.number_type, phone.region) == (
+            phonenumbers.number_type(parsed), phonenumbers.region_code_for_number(parsed)), raw
+    assert checked > 4000 and valid > 1500  # every region took part, valid and invalid numbers alike
