@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import pytest
 import sqlalchemy as sa
 
-from crm_core.models import CallList, ImportRejection, Lead
+from crm_core.models import CallList, Campaign, ImportRejection, Lead
 from dialer.errors import ImportFailed
 from dialer.imports import import_call_list, rejections_csv
 
@@ -162,3 +162,18 @@ def test_blocks_end_on_record_boundaries_even_inside_quoted_multiline_fields():
         parsed = [row for _, block in blocks for row in csv.reader(io.StringIO(block.decode(), newline=""))]
         assert parsed == whole
         assert [line for line, _ in blocks][0] == 2
+
+
+def test_a_lead_stays_in_its_lists_campaign(db_session, make_campaign, make_lead):
+    lead = make_lead(make_campaign(), "+79123456789")
+    with pytest.raises(sa.exc.IntegrityError), db_session.begin_nested():
+        db_session.execute(sa.update(Lead).where(Lead.id == lead.id).values(campaign_id=make_campaign().id))
+
+
+def test_deleting_a_campaign_deletes_its_lists_and_their_leads(db_session, make_campaign, make_lead):
+    campaign, kept = make_campaign(), make_campaign()
+    make_lead(campaign, "+79123456789")
+    make_lead(kept, "+79123456789")
+    db_session.execute(sa.delete(Campaign).where(Campaign.id == campaign.id))
+    assert db_session.scalars(sa.select(Lead.campaign_id)).all() == [kept.id]
+    assert db_session.scalars(sa.select(CallList.campaign_id)).all() == [kept.id]
