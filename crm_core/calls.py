@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from .db import utcnow
+from .db import HotStatement, utcnow
 from .models import Customer, DialAttempt, Interaction, InteractionEvent, PhoneNumber
 from .phones import normalize_phone
 from .errors import InvalidPhoneNumber, ValidationError
@@ -55,7 +55,7 @@ def open_call(session: Session, *, call_sid: str, **call) -> Interaction:
     if created is None:  # not the call's first webhook (or another request created it first)
         return session.scalars(sa.select(Interaction).where(Interaction.call_sid == call_sid)).one()
     # RETURNING gave the whole row: attach it instead of reading it back.
-    interaction = Interaction(**created._mapping)
+    interaction = Interaction(**created._asdict())
     make_transient_to_detached(interaction)
     session.add(interaction)
     return interaction
@@ -86,11 +86,11 @@ def new_call(
     )
     party = _e164_or_none(from_number if direction == "inbound" else to_number, default_region)
     statement = _new_call_statement(session.get_bind().dialect.name, returning)
-    return session.execute(statement, values | {"party": party}).first()
+    return statement.first(session, values | {"party": party})
 
 
 @functools.cache
-def _new_call_statement(dialect: str, returning: tuple):
+def _new_call_statement(dialect: str, returning: tuple) -> HotStatement:
     """INSERT the interaction with the caller's customer and language looked up in the same statement,
     doing nothing if the call already has one. Built once per dialect and RETURNING list: this runs for every
     new call."""
@@ -100,7 +100,7 @@ def _new_call_statement(dialect: str, returning: tuple):
     columns = ("call_sid", "channel", "direction", "status", "status_sequence", "from_number", "to_number",
                "started_at", "context", "ivr_path")
     module = postgresql if dialect == "postgresql" else sqlite
-    return (
+    return HotStatement(
         module.insert(table)
         .values({name: sa.bindparam(name, type_=table.c[name].type) for name in columns}
                 | {"customer_id": owner, "language": language})

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections import namedtuple
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -130,3 +131,72 @@ def _unicode_lower(value):
 def make_session_factory(engine: Engine) -> sessionmaker:
     """Sessions that keep loaded objects usable after commit (handlers render after committing)."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+class HotStatement:
+    """A Core statement that every call's webhooks run, compiled once and, on PostgreSQL, executed straight on
+    the driver's cursor inside the session's transaction. For such a statement SQLAlchemy's work per execution
+    (cache key, execution context, result object) costs more than the round trip itself: ~440 us against ~165 us
+    for a new call's INSERT. Bind and result values still go through the columns' types as SQLAlchemy would pass
+    them, the engine's cursor events fire, a driver error is raised as SQLAlchemy's, and a connection the server
+    dropped is invalidated. On other databases (SQLite) the statement runs through the session. Rows are named
+    tuples (`row.id`, `row._asdict()`), as SQLAlchemy's are."""
+
+    def __init__(self, statement: sa.Executable):
+        self.statement = statement
+        self._postgresql: _Compiled | None = None
+
+    def first(self, session: Session, parameters: dict):
+        """The first row the statement returns, or None."""
+        connection = session.connection()
+        if connection.dialect.name != "postgresql":
+            return session.execute(self.statement, parameters).first()
+        compiled = self._postgresql or self._compile(connection.dialect)
+        return compiled.first(connection, parameters)
+
+    def execute(self, session: Session, parameters: dict) -> None:
+        """Run a statement that returns no rows."""
+        self.first(session, parameters)
+
+    def _compile(self, dialect: Dialect) -> "_Compiled":
+        self._postgresql = _Compiled(self.statement, dialect)
+        return self._postgresql
+
+
+class _Compiled:
+    """A statement's SQL for one dialect with its parameters' and columns' type processing."""
+
+    def __init__(self, statement: sa.Executable, dialect: Dialect):
+        self.compiled = statement.compile(dialect=dialect)
+        self.sql = self.compiled.string
+        self.dialect = dialect
+        self.bind_processors = {
+            self.compiled.bind_names[bind]: processor for bind in self.compiled.binds.values()
+            if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None}
+        columns = list(statement.exported_columns)
+        self.result_processors = [column.type.dialect_impl(dialect).result_processor(dialect, None)
+                                  for column in columns]
+        self.row_type = namedtuple("Row", [column.key for column in columns]) if columns else None
+
+    def first(self, connection: sa.Connection, parameters: dict):
+        values = self.compiled.construct_params(parameters)
+        for name, processor in self.bind_processors.items():
+            values[name] = processor(values[name])
+        driver_connection = connection.connection.driver_connection
+        events = connection.dispatch  # the engine's listeners too: statement logging, tracing, tests' counters
+        try:
+            with driver_connection.cursor() as cursor:
+                events.before_cursor_execute(connection, cursor, self.sql, values, None, False)
+                cursor.execute(self.sql, values)
+                events.after_cursor_execute(connection, cursor, self.sql, values, None, False)
+                row = cursor.fetchone() if self.row_type is not None else None
+        except self.dialect.loaded_dbapi.Error as exc:
+            invalidated = self.dialect.is_disconnect(exc, driver_connection, None)
+            if invalidated:
+                connection.invalidate(exc)
+            raise sa.exc.DBAPIError.instance(self.sql, values, exc, self.dialect.loaded_dbapi.Error,
+                                             connection_invalidated=invalidated, dialect=self.dialect) from exc
+        if row is None:
+            return None
+        return self.row_type._make(value if processor is None else processor(value)
+                                   for value, processor in zip(row, self.result_processors))

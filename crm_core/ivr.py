@@ -12,14 +12,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .calls import new_call
-from .db import utcnow
+from .db import HotStatement, utcnow
 from .models import Customer, Interaction, InteractionEvent, Order
 
 _customers, _orders, _interactions = Customer.__table__.c, Order.__table__.c, Interaction.__table__.c
-_CALLER_PROFILE = sa.select(
+_CALLER_PROFILE = HotStatement(sa.select(
     _customers.first_name, _customers.last_name, _customers.company_name, _customers.language,
     sa.exists().where(_orders.customer_id == _customers.id).label("has_orders"),
-).where(_customers.id == sa.bindparam("customer_id"))
+).where(_customers.id == sa.bindparam("customer_id")))
 # The new row's customer in the RETURNING list of the call's INSERT (SQLAlchemy would add the table to a
 # subquery's FROM there instead of correlating it).
 _NEW_ROWS_CUSTOMER = sa.literal_column(f"{Interaction.__tablename__}.customer_id")
@@ -37,10 +37,10 @@ _NEW_IVR_CALL = (
     _callers(_customers.first_name), _callers(_customers.last_name), _callers(_customers.company_name),
     sa.exists().where(_orders.customer_id == _NEW_ROWS_CUSTOMER).label("has_orders"),
 )
-_IVR_CALL = sa.select(
+_IVR_CALL = HotStatement(sa.select(
     _interactions.id, _interactions.customer_id, _interactions.from_number, _interactions.language,
     _interactions.context, _interactions.ivr_path, _interactions.ivr_flow,
-).where(_interactions.call_sid == sa.bindparam("call_sid"))
+).where(_interactions.call_sid == sa.bindparam("call_sid")))
 # Values left NULL keep what the row has: one statement for every kind of turn.
 _SAVE_TURN = sa.update(Interaction.__table__).where(_interactions.id == sa.bindparam("call_id")).values(
     context=sa.bindparam("context", type_=_interactions.context.type),
@@ -68,7 +68,7 @@ def _save_turn_and_log() -> sa.Insert:
     return sa.insert(events).from_select(["interaction_id", "kind", "detail", "occurred_at"], logged)
 
 
-_SAVE_TURN_AND_LOG = _save_turn_and_log()
+_SAVE_TURN_AND_LOG = HotStatement(_save_turn_and_log())
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def open_ivr_call(session: Session, *, call_sid: str, **call) -> IvrCall:
 
 def ivr_call(session: Session, call_sid: str) -> IvrCall | None:
     """The IVR's view of the interaction of a call under way, or None if the call has none yet."""
-    row = session.execute(_IVR_CALL, {"call_sid": call_sid}).first()
+    row = _IVR_CALL.first(session, {"call_sid": call_sid})
     return IvrCall(row.id, row.customer_id, row.from_number, row.language, row.context or {}, row.ivr_path or [],
                    row.ivr_flow) if row else None
 
@@ -107,7 +107,7 @@ def caller_profile(session: Session, customer_id: int | None) -> dict | None:
     """How to greet a known caller: the name to say, their language, whether they have orders."""
     if not isinstance(customer_id, int):
         return None
-    return _profile(session.execute(_CALLER_PROFILE, {"customer_id": customer_id}).first(), customer_id)
+    return _profile(_CALLER_PROFILE.first(session, {"customer_id": customer_id}), customer_id)
 
 
 def _profile(row, customer_id: int | None) -> dict | None:
@@ -127,7 +127,7 @@ def save_ivr_turn(session: Session, call: IvrCall, *, context: dict, steps: list
             "language": language, "outcome": outcome, "flow": flow, "flow_version": flow_version}
     details = [{"step": step, **detail} for step, detail in steps]
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(_SAVE_TURN_AND_LOG, turn | {"steps": details, "now": utcnow()})
+        _SAVE_TURN_AND_LOG.execute(session, turn | {"steps": details, "now": utcnow()})
         return
     session.execute(_SAVE_TURN, turn)
     if details:
