@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from .db import HotStatement
 from .models import Customer, Order, OrderEvent
 
 ORDER_NUMBER = re.compile(r"[0-9A-Za-z-]{1,32}")
@@ -56,7 +57,7 @@ def find_order(session: Session, number: str, *, caller_customer_id: int | None 
     the caller ID's customer placed it."""
     if not isinstance(number, str) or not ORDER_NUMBER.fullmatch(number):
         return None
-    row = session.execute(_ORDER_BY_NUMBER, {"number": number}).first()
+    row = _ORDER_BY_NUMBER.first(session, {"number": number})
     return _status(row, caller_customer_id) if row else None
 
 
@@ -64,7 +65,7 @@ def latest_order(session: Session, customer_id: int | None) -> OrderStatus | Non
     """The customer's most recently placed order, or None."""
     if not isinstance(customer_id, int):
         return None
-    row = session.execute(_LATEST_ORDER, {"customer_id": customer_id}).first()
+    row = _LATEST_ORDER.first(session, {"customer_id": customer_id})
     return _status(row, customer_id) if row else None
 
 
@@ -73,7 +74,8 @@ def verify_delivery_postal_code(session: Session, order_id: int | None, postal_c
     answer = _postal(postal_code)
     if not isinstance(order_id, int) or not POSTAL_CODE.fullmatch(answer):
         return False
-    expected = session.scalar(_DELIVERY_POSTAL_CODE, {"order_id": order_id})
+    row = _DELIVERY_POSTAL_CODE.first(session, {"order_id": order_id})
+    expected = row.delivery_postal_code if row else None
     return bool(expected) and hmac.compare_digest(_postal(expected).encode(), answer.encode())
 
 
@@ -100,12 +102,13 @@ def _status_query() -> sa.Select:
 
 # Built once, on the tables rather than the ORM classes: the IVR runs them on every order question.
 _order = Order.__table__.c
-_ORDER_BY_NUMBER = _status_query().where(_order.number == sa.bindparam("number"))
-_LATEST_ORDER = (
+_ORDER_BY_NUMBER = HotStatement(_status_query().where(_order.number == sa.bindparam("number")))
+_LATEST_ORDER = HotStatement(
     _status_query().where(_order.customer_id == sa.bindparam("customer_id"))
     .order_by(_order.placed_at.desc(), _order.id.desc()).limit(1)
 )
-_DELIVERY_POSTAL_CODE = sa.select(_order.delivery_postal_code).where(_order.id == sa.bindparam("order_id"))
+_DELIVERY_POSTAL_CODE = HotStatement(
+    sa.select(_order.delivery_postal_code).where(_order.id == sa.bindparam("order_id")))
 
 
 def _status(row, caller_customer_id: int | None) -> OrderStatus:
