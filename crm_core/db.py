@@ -144,23 +144,22 @@ class HotStatement:
 
     def __init__(self, statement: sa.Executable):
         self.statement = statement
-        self._postgresql: _Compiled | None = None
+        self._compiled: dict[type, _Compiled] = {}  # by PostgreSQL dialect (driver)
 
     def first(self, session: Session, parameters: dict):
         """The first row the statement returns, or None."""
         connection = session.connection()
-        if connection.dialect.name != "postgresql":
+        dialect = connection.dialect
+        if dialect.name != "postgresql":
             return session.execute(self.statement, parameters).first()
-        compiled = self._postgresql or self._compile(connection.dialect)
+        compiled = self._compiled.get(type(dialect))
+        if compiled is None:
+            compiled = self._compiled[type(dialect)] = _Compiled(self.statement, dialect)
         return compiled.first(connection, parameters)
 
     def execute(self, session: Session, parameters: dict) -> None:
         """Run a statement that returns no rows."""
         self.first(session, parameters)
-
-    def _compile(self, dialect: Dialect) -> "_Compiled":
-        self._postgresql = _Compiled(self.statement, dialect)
-        return self._postgresql
 
 
 class _Compiled:
