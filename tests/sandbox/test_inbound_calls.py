@@ -84,7 +84,7 @@ def test_silence_lets_the_gather_time_out_and_fall_through(control, customer, ou
     assert customer.requests_to("/never") == []
     gather_at = next(e["t"] for e in call["transcript"] if e["event"] == "gather")
     said = next(e for e in call["transcript"] if e.get("text") == "We did not receive any input")
-    assert said["t"] - gather_at >= 3
+    assert said["t"] - gather_at >= 3 - 0.1  # transcript times are to the tenth of a second: 1.6 -> 4.6 is 2.99...
     assert hangup_event(call)["by"] == "twiml"
 
 
