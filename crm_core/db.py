@@ -155,6 +155,8 @@ class HotStatement:
         compiled = self._compiled.get(type(dialect))
         if compiled is None:
             compiled = self._compiled[type(dialect)] = _Compiled(self.statement, dialect)
+        if session.autoflush:
+            session.flush()  # as session.execute would: the statement sees the ORM's pending changes
         return compiled.first(connection, parameters)
 
     def execute(self, session: Session, parameters: dict) -> None:

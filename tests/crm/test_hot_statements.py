@@ -40,3 +40,10 @@ def test_a_refused_statement_raises_sqlalchemys_error_and_is_seen_by_the_engines
     finally:
         sa.event.remove(connection, "before_cursor_execute", record)
     assert any(statement.startswith("INSERT INTO interactions") for statement in seen)
+
+
+def test_the_orms_pending_changes_are_flushed_first_as_through_the_session(db_session, make_interaction):
+    call = make_interaction(None)
+    call.language = "en"  # pending in the session, not yet written
+    read = HotStatement(sa.select(_calls.c.language).where(_calls.c.id == sa.bindparam("id")))
+    assert read.first(db_session, {"id": call.id}).language == "en"
