@@ -3,7 +3,8 @@ any script that is not one of our own files (a name or note that slipped past es
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Request, Response, current_app
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Scripts, styles and images only from our own /static files: the pages have no inline script or style (their
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
     """Send the headers on every response; behind TRUSTED_PROXY_COUNT proxies, take the client's address and
     scheme from their X-Forwarded-* headers (and only then: anyone can send those headers)."""
     app.after_request(add_security_headers)
+    app.session_interface = CookieSessions()
     proxies = app.config["TRUSTED_PROXY_COUNT"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
@@ -50,3 +52,13 @@ def add_security_headers(response: Response) -> Response:
     if current_app.config["PUBLIC_BASE_URL"].startswith("https://"):
         response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     return response
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without preparing the cookie's signer for a request that brings no session
+    cookie (every Twilio webhook): Flask builds it for every request, at a fortieth of a webhook's time."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
