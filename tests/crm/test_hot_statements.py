@@ -5,8 +5,9 @@ from datetime import timezone
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
-from crm_core.db import HotStatement
+from crm_core.db import HotStatement, make_engine
 from crm_core.models import Interaction
 
 _calls = Interaction.__table__
@@ -47,3 +48,22 @@ def test_the_orms_pending_changes_are_flushed_first_as_through_the_session(db_se
     call.language = "en"  # pending in the session, not yet written
     read = HotStatement(sa.select(_calls.c.language).where(_calls.c.id == sa.bindparam("id")))
     assert read.first(db_session, {"id": call.id}).language == "en"
+
+
+def test_a_call_after_the_server_dropped_the_connection_runs_on_a_new_one(database_url, engine):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL server's connection to drop")
+    webhooks = make_engine(database_url)  # its pool keeps the one connection the server will drop
+    backend = HotStatement(sa.select(sa.func.pg_backend_pid().label("pid")))
+    try:
+        with Session(webhooks) as session:
+            dropped = backend.first(session, {}).pid
+        with engine.connect() as other:
+            other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": dropped})
+        with Session(webhooks) as session, pytest.raises(sa.exc.DBAPIError) as refused:
+            backend.first(session, {})
+        assert refused.value.connection_invalidated
+        with Session(webhooks) as session:
+            assert backend.first(session, {}).pid != dropped
+    finally:
+        webhooks.dispose()
