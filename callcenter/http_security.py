@@ -56,7 +56,7 @@ def add_security_headers(response: Response) -> Response:
 
 class CookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, without preparing the cookie's signer for a request that brings no session
-    cookie (every Twilio webhook): Flask builds it for every request, at a fortieth of a webhook's time."""
+    cookie (every Twilio webhook). Flask builds it for every request: 14.7 us against 1.9 us, about 1% of a webhook."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if app.secret_key and self.get_cookie_name(app) not in request.cookies:
