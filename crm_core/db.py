@@ -183,7 +183,6 @@ class _Compiled:
         values = self.compiled.construct_params(parameters)
         for name, processor in self.bind_processors.items():
             values[name] = processor(values[name])
-        driver_connection = connection.connection.driver_connection
         cursor = _reused_cursor(connection.connection)
         events = connection.dispatch  # the engine's listeners too: statement logging, tracing, tests' counters
         try:
@@ -192,7 +191,7 @@ class _Compiled:
             events.after_cursor_execute(connection, cursor, self.sql, values, None, False)
             row = cursor.fetchone() if self.row_type is not None else None
         except self.dialect.loaded_dbapi.Error as exc:
-            invalidated = self.dialect.is_disconnect(exc, driver_connection, None)
+            invalidated = self.dialect.is_disconnect(exc, cursor.connection, None)
             if invalidated:
                 connection.invalidate(exc)
             raise sa.exc.DBAPIError.instance(self.sql, values, exc, self.dialect.loaded_dbapi.Error,
