@@ -334,6 +334,16 @@ def dispose_when_returned(engine, timeout: float = 10.0) -> None:
     engine.dispose()
 
 
+def wait_until(condition, timeout: float = 15.0, message: str = "condition not reached in time"):
+    """Poll `condition` until it returns something truthy, and return that; fail with `message` after `timeout`
+    seconds (generous by default: the machine may be loaded)."""
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        assert time.monotonic() < deadline, message
+        time.sleep(0.05)
+    return value
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     import socket

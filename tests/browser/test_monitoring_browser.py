@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from crm_core.users import create_user
-from tests.monitoring.conftest import TO_AN_AGENT, wait_until
+from tests.conftest import wait_until
+from tests.monitoring.conftest import TO_AN_AGENT
 from tests.monitoring.rooms import participants
 
 pytestmark = pytest.mark.slow

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, parse_qsl, urlsplit
@@ -26,6 +25,7 @@ from werkzeug.wrappers import Request, Response
 from crm_core import models
 from crm_core.db import utcnow
 from crm_core.users import create_user
+from tests.conftest import wait_until
 from dialer.jobs import pace_campaigns
 from twilio_sandbox import serve_in_thread
 
@@ -110,17 +110,6 @@ def children(pid: int) -> list[int]:
             if parent == pid:
                 found.append(int(entry))
     return found
-
-
-def wait_until(condition, timeout: float, message: str):
-    """Poll `condition` until it returns something truthy; fail with `message` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(message)
 
 
 def test_a_worker_killed_mid_dial_loses_no_lead_and_dials_no_attempt_twice(

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from crm_core import models
 from crm_core.users import create_user
+from tests.conftest import wait_until
 from tests.monitoring.rooms import devices_in_room, room_of
 
 
@@ -71,10 +72,11 @@ def test_an_agent_whose_device_never_answers_goes_on_a_break_and_the_caller_reac
     offer = desk_ivan.inbox.wait_for("offer", timeout=20)
     assert offer["call"]["call_sid"] == call_sid
     assert desk_ivan.call("accept", {"call_sid": call_sid}, namespace="/desk", timeout=10)["ok"]
+    # They talk once Иван's device has answered (half a second on) and joined the caller; then the caller hangs up.
+    wait_until(lambda: devices_in_room(live_platform.sandbox, call_sid) == [f"client:agent-{ivan.id}"])
     live_platform.sandbox.hangup(call_sid)
     call = live_platform.sandbox.wait(call_sid, timeout=30)
     assert "Соединяем с другим оператором." in [e.get("text") for e in call["transcript"] if e["event"] == "say"]
-    assert devices_in_room(live_platform.sandbox, call_sid) == [f"client:agent-{ivan.id}"]
     desk_ivan.inbox.wait_for("call_ended")
     committed_session.expire_all()
     interaction = committed_session.scalars(

@@ -1,7 +1,5 @@
 """Call handling through the sandbox: hold and resume, cold transfer to an agent and to a queue, click-to-dial."""
 
-import time
-
 import pytest
 import sqlalchemy as sa
 
@@ -9,6 +7,7 @@ from crm_core import models
 from crm_core.db import utcnow
 from crm_core.dnc import add_do_not_call
 from crm_core.users import create_user
+from tests.conftest import wait_until
 from tests.monitoring.rooms import devices_in_room, room_of
 
 CALLER = "+79161234567"
@@ -47,13 +46,6 @@ def ask(desk, event, data=None):
 
 def transcript(live_platform, call_sid):
     return live_platform.sandbox.call(call_sid)["transcript"]
-
-
-def wait_until(condition, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
 
 
 def bridges(live_platform, call_sid):

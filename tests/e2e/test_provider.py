@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from callcenter.telephony import TwilioProvider
 from callcenter.telephony.provider import TelephonyError
 from crm_core import models
+from tests.conftest import wait_until
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_live_call_can_be_hung_up(live_platform, provider):
     live_platform.sandbox.add_callee("+79265550002", "human", answer_after=0.5, talk_for=600)
     placed = provider.place_call("+79265550002", url=live_platform.url + "/voice/outbound",
                                  status_callback=live_platform.url + "/voice/status")
-    _wait_until(lambda: live_platform.sandbox.call(placed.sid)["status"] == "in-progress")
+    wait_until(lambda: live_platform.sandbox.call(placed.sid)["status"] == "in-progress")
     provider.hang_up(placed.sid)
     assert live_platform.sandbox.wait(placed.sid)["status"] == "completed"
 
@@ -64,9 +65,9 @@ def test_live_call_can_be_hung_up(live_platform, provider):
 def test_waiting_caller_is_dequeued_to_new_twiml(live_platform, provider):
     sid = live_platform.sandbox.place_call("+79035550200", live_platform.number, [{"press": "1"}, {"press": "0"}],
                                            patience=600)
-    _wait_until(lambda: any(e["event"] == "enqueue" for e in live_platform.sandbox.call(sid)["transcript"]))
+    wait_until(lambda: any(e["event"] == "enqueue" for e in live_platform.sandbox.call(sid)["transcript"]))
     provider.dequeue("support", live_platform.url + "/voice/queue/wait")
-    _wait_until(lambda: any(e["event"] in ("dequeued", "redirect", "left_queue")
+    wait_until(lambda: any(e["event"] in ("dequeued", "redirect", "left_queue")
                             for e in live_platform.sandbox.call(sid)["transcript"]))
     live_platform.sandbox.hangup(sid)
     call = live_platform.sandbox.wait(sid)
@@ -84,11 +85,3 @@ def test_softphone_token_needs_an_api_key(provider):
     assert claims["grants"]["identity"] == "agent1"
     assert claims["grants"]["voice"]["incoming"] == {"allow": True}
 
-
-def _wait_until(condition, timeout=10.0):
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)

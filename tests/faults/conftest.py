@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from glob import glob
 from pathlib import Path
@@ -24,21 +23,10 @@ from callcenter import create_app
 from callcenter.db import database
 from crm_core import schema
 from crm_core.db import make_engine
-from tests.conftest import SANDBOX_CLOCK_SPEED, TEST_SECRET, LivePlatform, dispose_when_returned, free_port
+from tests.conftest import (SANDBOX_CLOCK_SPEED, TEST_SECRET, LivePlatform, dispose_when_returned, free_port,
+                            wait_until)
 
 TWILIO_WEBHOOK_TIMEOUT = 15.0  # real seconds, as Twilio waits for a webhook
-
-
-def wait_until(condition, timeout: float, message: str):
-    """Poll `condition` until it returns something truthy (returned); fail with `message` after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(message)
-        time.sleep(0.1)
 
 
 class PrivateRedis:

@@ -1,26 +1,16 @@
 """Fixtures for monitoring: agents and a supervisor whose sandbox softphones answer, a live call between a
 caller and an agent, and the real twilio client reading the call's conference."""
 
-import time
-
 import pytest
 
 from crm_core.users import create_user
+from tests.conftest import wait_until
 from tests.console.conftest import desk_client, login_as  # noqa: F401  (Socket.IO clients of logged-in users)
 from tests.monitoring.rooms import devices_in_room, participants
 
 CALLER = "+79161234567"
 # An unknown caller first chooses Russian (1), then asks for an agent (0).
 TO_AN_AGENT = [{"press": "1"}, {"press": "0"}]
-
-
-def wait_until(condition, timeout=15.0):
-    """Poll `condition` until it holds (generous: the machine may be loaded); returns its value."""
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
-    return value
 
 
 def ask(client, event, data=None, namespace="/floor"):

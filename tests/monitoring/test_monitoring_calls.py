@@ -5,7 +5,8 @@ import sqlalchemy as sa
 
 from crm_core import models
 from crm_core.models.monitoring import MonitoringSession
-from tests.monitoring.conftest import ask, wait_until
+from tests.conftest import wait_until
+from tests.monitoring.conftest import ask
 from tests.monitoring.rooms import participants
 
 
