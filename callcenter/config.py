@@ -38,8 +38,11 @@ class Config:
     REDIS_URL: str = ""
     # Signs sessions and CSRF tokens. Default in development: a random key kept in the instance folder.
     SECRET_KEY: str = ""
-    # The URL Twilio (or the sandbox) uses to reach us; webhook signatures are checked against it.
+    # The URL users' browsers (and, unless VOICE_BASE_URL says otherwise, Twilio) use to reach us.
     PUBLIC_BASE_URL: str = "http://127.0.0.1:5000"
+    # The URL Twilio (or the sandbox) uses to reach the voice webhooks, served by the `voice` process; webhook
+    # signatures are checked against it. Default: PUBLIC_BASE_URL, with a proxy routing /voice/ to that process.
+    VOICE_BASE_URL: str = ""
     # ISO region for numbers written without a country code.
     DEFAULT_REGION: str = "RU"
     # Twilio account; the defaults are the local sandbox's demo account.
@@ -91,6 +94,8 @@ class Config:
     TRUSTED_PROXY_COUNT: int = 0
     # Port of the web process (used by `callcenter up`).
     PORT: int = 5000
+    # Port of the voice process (the Procfile's `voice` line reads VOICE_PORT; `callcenter up` passes it on).
+    VOICE_PORT: int = 5001
     # Port of the local Twilio sandbox (used by `callcenter up` and `callcenter sandbox`).
     SANDBOX_PORT: int = 8099
 
@@ -130,7 +135,9 @@ class Config:
                     raise ConfigError(key, "is required in production")
             if self.TWILIO_AUTH_TOKEN == SANDBOX_AUTH_TOKEN:
                 raise ConfigError("TWILIO_AUTH_TOKEN", "is required in production (the sandbox token is public)")
-        for key in ("PUBLIC_BASE_URL", "TWILIO_API_BASE_URL"):
+        for key in ("PUBLIC_BASE_URL", "TWILIO_API_BASE_URL", "VOICE_BASE_URL"):
+            if key == "VOICE_BASE_URL" and not self.VOICE_BASE_URL:
+                continue
             parsed = urlparse(getattr(self, key))
             if parsed.scheme not in ("http", "https") or not parsed.netloc:
                 raise ConfigError(key, f"must be an http(s) URL, got {getattr(self, key)!r}")
@@ -165,7 +172,7 @@ class Config:
         for key in ("LOGIN_FAILURE_WINDOW_SECONDS", "LOGIN_LOCKOUT_SECONDS"):
             if not 1 <= getattr(self, key) <= 86400:
                 raise ConfigError(key, "must be between 1 and 86400 seconds")
-        for key in ("PORT", "SANDBOX_PORT"):
+        for key in ("PORT", "VOICE_PORT", "SANDBOX_PORT"):
             if not 0 < getattr(self, key) < 65536:
                 raise ConfigError(key, "must be a TCP port number")
 
@@ -175,6 +182,7 @@ class Config:
         settings["DATABASE_URL"] = self.DATABASE_URL or f"sqlite:///{Path(instance_path) / 'callcenter.sqlite3'}"
         settings["SECRET_KEY"] = self.SECRET_KEY or _instance_secret(Path(instance_path))
         settings["PUBLIC_BASE_URL"] = self.PUBLIC_BASE_URL.rstrip("/")
+        settings["VOICE_BASE_URL"] = (self.VOICE_BASE_URL or self.PUBLIC_BASE_URL).rstrip("/")
         settings["SESSION_COOKIE_SECURE"] = self.PUBLIC_BASE_URL.startswith("https://")
         settings["SESSION_COOKIE_SAMESITE"] = "Lax"
         settings["SESSION_COOKIE_HTTPONLY"] = True

@@ -39,7 +39,7 @@ def sandbox_command(clock_speed: float, cps: float) -> None:
     server = make_server("127.0.0.1", config["SANDBOX_PORT"], sandbox, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    base = config["PUBLIC_BASE_URL"]
+    base = config["VOICE_BASE_URL"]
     with SandboxClient(f"http://127.0.0.1:{server.port}") as control:
         control.add_number(config["TWILIO_PHONE_NUMBER"], config["TWILIO_ACCOUNT_SID"],
                            voice_url=f"{base}/voice/incoming", voice_fallback_url=f"{base}/voice/fallback",

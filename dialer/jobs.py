@@ -137,9 +137,9 @@ def _preview_desk(attempt: DialAttempt):
 
 
 def webhook_url(endpoint: str, **values) -> str:
-    """PUBLIC_BASE_URL + the endpoint's path, built without a request (jobs run in an app context only)."""
+    """VOICE_BASE_URL + the endpoint's path, built without a request (jobs run in an app context only)."""
     path = current_app.url_map.bind("", script_name="/").build(endpoint, values)
-    return current_app.config["PUBLIC_BASE_URL"] + path
+    return current_app.config["VOICE_BASE_URL"] + path
 
 
 def call_context(session, attempt: DialAttempt) -> dict:

@@ -234,13 +234,13 @@ def parse_twiml(twiml_schema):
 
 @pytest.fixture
 def twilio_post(app, client):
-    """POST to a voice webhook signed as Twilio signs it (for the app's PUBLIC_BASE_URL unless `signed_url`)."""
+    """POST to a voice webhook signed as Twilio signs it (for the app's VOICE_BASE_URL unless `signed_url`)."""
     from twilio.request_validator import RequestValidator
 
     validator = RequestValidator(app.config["TWILIO_AUTH_TOKEN"])
 
     def post(path, params, *, signed_url=None, signature=None):
-        url = signed_url or app.config["PUBLIC_BASE_URL"] + path
+        url = signed_url or app.config["VOICE_BASE_URL"] + path
         if signature is None:
             signature = validator.compute_signature(url, params)
         return client.post(path, data=params, headers={"X-Twilio-Signature": signature})

@@ -19,9 +19,9 @@ log = logging.getLogger(__name__)
 
 
 def signed_request_url() -> str:
-    """The URL Twilio requested, rebuilt from PUBLIC_BASE_URL so it matches behind a proxy or tunnel."""
+    """The URL Twilio requested, rebuilt from VOICE_BASE_URL so it matches behind a proxy or tunnel."""
     query = request.query_string.decode()
-    return current_app.config["PUBLIC_BASE_URL"] + request.path + (f"?{query}" if query else "")
+    return current_app.config["VOICE_BASE_URL"] + request.path + (f"?{query}" if query else "")
 
 
 def has_valid_signature() -> bool:

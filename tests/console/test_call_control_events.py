@@ -67,7 +67,7 @@ def test_transfer_targets_name_the_agents_and_queues(desk_client, make_user):
 def test_hold_loop_says_a_message_plays_music_and_comes_back(twilio_post, parse_twiml, app):
     first = parse_twiml(twilio_post("/voice/control/hold?agent=3", call_params(SID)))
     assert [v.tag for v in first] == ["Say", "Play", "Redirect"]
-    assert first[1].text == app.config["PUBLIC_BASE_URL"] + "/console/hold-music.wav"
+    assert first[1].text == app.config["VOICE_BASE_URL"] + "/console/hold-music.wav"
     assert first[2].text.endswith("/voice/control/hold?loop=1")
     again = parse_twiml(twilio_post("/voice/control/hold?loop=1", call_params(SID)))
     assert [v.tag for v in again] == ["Say", "Play", "Redirect"] and again[1].get("loop") == "2"

@@ -85,6 +85,6 @@ def test_a_postgres_restart_fails_requests_cleanly_and_the_same_process_recovers
 
 def _signed_post(platform, path: str, params: dict) -> requests.Response:
     """POST a webhook signed as Twilio signs it."""
-    url = platform.app.config["PUBLIC_BASE_URL"] + path
+    url = platform.app.config["VOICE_BASE_URL"] + path
     signature = RequestValidator(platform.app.config["TWILIO_AUTH_TOKEN"]).compute_signature(url, params)
     return requests.post(platform.url + path, data=params, headers={"X-Twilio-Signature": signature}, timeout=30)

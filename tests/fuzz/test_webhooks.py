@@ -98,7 +98,7 @@ def test_signed_webhook_with_hostile_parameters_answers_playable_twiml_and_store
     @given(params=twilio_params, query=query_strings(campaign_attempt, agent.id))
     def webhook(params, query):
         target = path + (f"?{urlencode(query)}" if query else "")
-        signature = validator.compute_signature(app.config["PUBLIC_BASE_URL"] + target, params)
+        signature = validator.compute_signature(app.config["VOICE_BASE_URL"] + target, params)
         with isolated():
             response = client.post(target, data=params, headers={"X-Twilio-Signature": signature})
             assert_playable_twiml(response, twiml_schema)

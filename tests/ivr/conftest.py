@@ -62,7 +62,7 @@ class IvrCaller:
         else:
             url = element.get("action")
         parts = urlsplit(url)
-        assert url.startswith(self.app.config["PUBLIC_BASE_URL"]), url
+        assert url.startswith(self.app.config["VOICE_BASE_URL"]), url
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
     @property

@@ -21,6 +21,7 @@ def test_environment_values_are_used():
     })
     assert app.config["DEFAULT_REGION"] == "US"
     assert app.config["PUBLIC_BASE_URL"] == "https://cc.example.com"
+    assert app.config["VOICE_BASE_URL"] == "https://cc.example.com"  # Twilio reaches the webhooks there too
     assert app.config["PORT"] == 8000
 
 
@@ -29,11 +30,13 @@ def test_environment_values_are_used():
     ("REDIS_URL", "http://cache"),
     ("DEFAULT_REGION", "XX"),
     ("PUBLIC_BASE_URL", "cc.example.com"),
+    ("VOICE_BASE_URL", "voice.cc.example.com"),
     ("TWILIO_API_BASE_URL", "ftp://api"),
     ("TWILIO_ACCOUNT_SID", "AC123"),
     ("TWILIO_PHONE_NUMBER", "8 495 000 00 00"),
     ("PORT", "eighty"),
     ("SANDBOX_PORT", "70000"),
+    ("VOICE_PORT", "0"),
     ("CALLCENTER_ENV", "staging"),
     ("CENTER_TIMEZONE", "Mars/Olympus_Mons"),
     ("TRUSTED_PROXY_COUNT", "9"),

@@ -40,7 +40,7 @@ def test_wrongly_signed_requests_are_refused_on_every_voice_route(app, twilio_po
 
 
 def test_signature_replayed_to_another_url_is_refused(app, twilio_post):
-    base = app.config["PUBLIC_BASE_URL"]
+    base = app.config["VOICE_BASE_URL"]
     for rule in voice_rules(app):
         other = "/voice/status" if rule.rule != "/voice/status" else "/voice/incoming"
         assert twilio_post(rule.rule, call_params(SID), signed_url=base + other).status_code == 403, rule.rule
@@ -51,7 +51,7 @@ def test_tampered_parameters_are_refused(app, client):
 
     params = call_params(SID, Digits="1")
     signature = RequestValidator(app.config["TWILIO_AUTH_TOKEN"]).compute_signature(
-        app.config["PUBLIC_BASE_URL"] + "/voice/ivr/input?step=main_menu", params)
+        app.config["VOICE_BASE_URL"] + "/voice/ivr/input?step=main_menu", params)
     tampered = params | {"Digits": "0"}
     response = client.post("/voice/ivr/input?step=main_menu", data=tampered, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 403
@@ -72,11 +72,27 @@ def test_signature_is_checked_against_the_public_url_behind_a_proxy(make_app, pa
     assert refused.status_code == 403
 
 
+def test_with_a_voice_address_of_its_own_twilio_is_sent_there_and_signatures_are_checked_against_it(
+        make_app, parse_twiml):
+    from twilio.request_validator import RequestValidator
+
+    app = make_app(PUBLIC_BASE_URL="https://cc.example.com", VOICE_BASE_URL="https://voice.cc.example.com/")
+    validator = RequestValidator(app.config["TWILIO_AUTH_TOKEN"])
+    params = call_params(SID)
+    client = app.test_client()
+    signed_for_voice = validator.compute_signature("https://voice.cc.example.com/voice/incoming", params)
+    signed_for_consoles = validator.compute_signature("https://cc.example.com/voice/incoming", params)
+    menu = parse_twiml(client.post("/voice/incoming", data=params, headers={"X-Twilio-Signature": signed_for_voice}))
+    assert menu.find("Gather").get("action").startswith("https://voice.cc.example.com/voice/ivr/input")
+    refused = client.post("/voice/incoming", data=params, headers={"X-Twilio-Signature": signed_for_consoles})
+    assert refused.status_code == 403
+
+
 def test_during_a_token_rotation_webhooks_signed_with_either_token_get_in(make_app, parse_twiml):
     from twilio.request_validator import RequestValidator
 
     app = make_app(TWILIO_AUTH_TOKEN="the-new-token", TWILIO_PREVIOUS_AUTH_TOKEN="the-old-token")
-    url, client = app.config["PUBLIC_BASE_URL"] + "/voice/incoming", app.test_client()
+    url, client = app.config["VOICE_BASE_URL"] + "/voice/incoming", app.test_client()
 
     def post(token, sid):
         params = call_params(sid)
