@@ -261,12 +261,18 @@ def up_command(demo_customers: int, only: tuple[str, ...]) -> None:
     env["SECRET_KEY"] = app.config["SECRET_KEY"]
     env[LOG_FORMAT_VARIABLE] = chosen_log_format(click.get_current_context().find_root().params["log_format"])
     env.setdefault("PORT", str(app.config["PORT"]))
-    procfile = parse_procfile((PROJECT_ROOT / "Procfile").read_text())
+    env.setdefault("VOICE_PORT", str(app.config["VOICE_PORT"]))
+    processes = {name: command for name, command in parse_procfile((PROJECT_ROOT / "Procfile").read_text())
+                 .processes.items() if not only or name in only}
+    voice_url = app.config["VOICE_BASE_URL"]
+    if "voice" in processes and voice_url == f"http://127.0.0.1:{app.config['PORT']}":
+        # No proxy in front to route /voice/ to the voice process: Twilio (the sandbox) is sent to it directly.
+        voice_url = env["VOICE_BASE_URL"] = f"http://127.0.0.1:{app.config['VOICE_PORT']}"
     manager = Manager()
-    for name, command in procfile.processes.items():
-        if not only or name in only:
-            manager.add_process(name, command, env=env, cwd=str(PROJECT_ROOT))
-    click.echo(f"platform starting: web {app.config['PUBLIC_BASE_URL']}  health {app.config['PUBLIC_BASE_URL']}/healthz")
+    for name, command in processes.items():
+        manager.add_process(name, command, env=env, cwd=str(PROJECT_ROOT))
+    click.echo(f"platform starting: web {app.config['PUBLIC_BASE_URL']}  voice webhooks {voice_url}  "
+               f"health {app.config['PUBLIC_BASE_URL']}/healthz")
     try:
         manager.loop()
     finally:

@@ -1,5 +1,6 @@
-"""gunicorn settings of the `web` process (`gunicorn -c python:callcenter.gunicorn_config ...`): gunicorn's own
-lines in the platform's log format, and the metrics' multiprocess directory kept for this server's workers.
+"""gunicorn settings of the `web` and `voice` processes (`gunicorn -c python:callcenter.gunicorn_config ...`):
+gunicorn's own lines in the platform's log format, and the metrics' multiprocess directory kept for this server's
+workers.
 
 The access log is left as gunicorn's options make it (off unless `--access-logfile`; tools parse its format)."""
 
