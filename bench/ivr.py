@@ -1,5 +1,6 @@
 """Benchmark: one IVR step with an order lookup (a known caller asks for their latest order) against the bare
-constant-TwiML route, same gunicorn server, same concurrency, same run. Target: at least 0.5x the throughput.
+constant-TwiML route, same server (the Procfile's voice process), same concurrency, same run. Target: at least
+0.5x the throughput.
 
     python bench/ivr.py --database-url postgresql://root@127.0.0.1/bench_history   # 1,000,000 customers
     python bench/ivr.py --customers 2000                                          # fresh SQLite + demo data
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.throughput import run_closed_loop, summarize, throughput_report  # noqa: E402
-from bench.server import WebServer, sign  # noqa: E402
+from bench.server import WebServer, gunicorn_options, sign  # noqa: E402
 from callcenter.config import SANDBOX_ACCOUNT_SID  # noqa: E402
 from crm_core import models, schema  # noqa: E402
 from crm_core.db import make_engine  # noqa: E402
@@ -84,14 +85,15 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=1000, help="per round and variant")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes (the Procfile runs 1)")
+    parser.add_argument("--threads", type=int, help="gunicorn threads per worker (default: the Procfile's voice line)")
+    parser.add_argument("--workers", type=int, help="gunicorn worker processes (default: the Procfile's voice line)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
     database_url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-ivr-')) / 'bench.sqlite3'}"
     callers = callers_with_orders(database_url, args.customers, args.requests)
-    with WebServer("bench.webhook_app:app", database_url=database_url, redis_url=args.redis_url,
-                   workers=args.workers) as server:
+    with WebServer("bench.webhook_app:app", process="voice", database_url=database_url, redis_url=args.redis_url,
+                   options=gunicorn_options(args)) as server:
         def measure(to_send: list[tuple[str, dict, dict]], expect: bytes, cpu: list[float]):
             started = server.cpu_seconds()
             result = run_closed_loop(to_send, args.concurrency, expect=expect)

@@ -4,7 +4,7 @@ Procfile's processes (gunicorn web, rq worker, pacer, sandbox) with PostgreSQL (
     python bench/load.py --database-url postgresql://root@127.0.0.1/helper_load --redis-url redis://127.0.0.1:6379/5
     python bench/load.py --callers 30 --agents 5 --leads 10       # a fresh SQLite file and an embedded Redis
 
-Reports the webhooks' time in the web process (p50, p99, and p99 against the same webhooks unloaded, measured
+Reports the webhooks' time in the voice process (p50, p99, and p99 against the same webhooks unloaded, measured
 first in the same run), screen-pop latency (offer made -> on the agent's console), the errors every party saw, and
 the records' integrity. Exit status 1 on FAIL. The Redis database given is emptied first.
 """
@@ -69,9 +69,6 @@ class LoadPlan:
     wrap_up_seconds: float = 0.5  # real: an agent's wrap-up
     dial_rate: float = 10.0  # calls per second the pacer may launch
     seed: int = 1
-    # 2: the Procfile's web command runs twice, consoles on one and the telephony webhooks on the other (as a
-    # proxy would route /voice/ and /socket.io/), the way a center scales out its web processes.
-    web_processes: int = 1
 
 
 def run_load(plan: LoadPlan, *, database_url: str, redis_url: str, workdir: Path) -> dict:
@@ -85,7 +82,7 @@ def run_load(plan: LoadPlan, *, database_url: str, redis_url: str, workdir: Path
                 "DIALER_CALLS_PER_SECOND": str(plan.dial_rate), "TWILIO_PHONE_NUMBER": Config.TWILIO_PHONE_NUMBER}
     options = {"sandbox": ["--clock-speed", str(plan.clock_speed), "--cps", "100"]}
     with ProcfilePlatform(workdir, database_url=database_url, redis_url=redis_url, secret_key=SECRET,
-                          options=options, settings=settings, webhook_process=plan.web_processes > 1) as platform:
+                          options=options, settings=settings) as platform:
         deadline = time.monotonic() + plan.timeout
         sandbox = SandboxClient(platform.sandbox_url, timeout=60)
         for agent_id in scene.agents:
@@ -97,10 +94,10 @@ def run_load(plan: LoadPlan, *, database_url: str, redis_url: str, workdir: Path
         desks = connect_desks(platform.url, _session_cookies(database_url, redis_url, scene.agents),
                               Router(routing, offer_timeout=OFFER_TIMEOUT_SECONDS),
                               wrap_up_seconds=plan.wrap_up_seconds, dispositions=DISPOSITIONS,
-                              origin=platform.public_url)
+                              origin=platform.url)
         try:
             callers = caller_scripts(scene.callers, WARM_UP_CALLS + plan.baseline_calls)
-            for number, _ in callers[:WARM_UP_CALLS]:  # untimed: the web process's first requests connect
+            for number, _ in callers[:WARM_UP_CALLS]:  # untimed: the voice process's first requests connect
                 _call_through(sandbox, number)
             unloaded = platform.access_log_offset()
             for number, _ in callers[WARM_UP_CALLS:]:
@@ -221,7 +218,7 @@ def _desks_idle(desks: list[SimulatedDesk]) -> bool:
 
 
 def _webhooks(requests: list[tuple[str, str, int, float]]) -> list[tuple[str, int, float]]:
-    """(path, status, seconds) of the voice webhooks among the web process's requests."""
+    """(path, status, seconds) of the voice webhooks among the voice process's requests."""
     return [(path, status, seconds) for method, path, status, seconds in requests
             if method == "POST" and path.startswith("/voice/")]
 
@@ -285,10 +282,10 @@ def print_report(report: dict) -> None:
     w, s, i = report["webhooks"], report["screen_pop"], report["integrity"]
     plan = report["plan"]
     print(f"{plan['callers']} callers, {plan['agents']} agents, campaign of {plan['leads']} leads on "
-          f"{report['database']}, {plan['web_processes']} web process(es); load {report['load_seconds']} s + "
+          f"{report['database']}; load {report['load_seconds']} s + "
           f"drain {report['drain_seconds']} s; "
           f"load average {report['load_average_1min'][0]:.1f} -> {report['load_average_1min'][1]:.1f}")
-    print(f"webhooks (time in the web process)  {w['samples']} requests  p50 {w['p50_ms']} ms  p99 {w['p99_ms']} ms")
+    print(f"webhooks (time in the voice process)  {w['samples']} requests  p50 {w['p50_ms']} ms  p99 {w['p99_ms']} ms")
     print(f"  same webhooks unloaded  p50 {w['unloaded']['p50_ms']} ms  p99 {w['unloaded']['p99_ms']} ms;  "
           f"loaded p99 {w['same_webhooks_loaded']['p99_ms']} ms: "
           f"{w['p99_ratio']:.1f}x" if w["p99_ratio"] else "  no unloaded baseline")
@@ -316,8 +313,6 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     plan = LoadPlan(**{name: getattr(args, name) for name in asdict(defaults)})
-    if plan.web_processes not in (1, 2):
-        parser.error("--web-processes: 1 (one for everything) or 2 (consoles and webhooks apart)")
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
     database_url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"

@@ -1,5 +1,5 @@
-"""Run the Procfile's processes (web, worker, pacer, sandbox) as their own processes on the given stores, wired to
-each other, for a load run: the same command lines `callcenter up` starts, plus options for measuring."""
+"""Run the Procfile's processes (web, voice, worker, pacer, sandbox) as their own processes on the given stores,
+wired to each other, for a load run: the same command lines `callcenter up` starts, plus options for measuring."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from honcho.environ import parse_procfile
 from bench.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-# One line per request in the web process's access log: method, path, status and gunicorn's request time in
+# One line per request in the voice process's access log: method, path, status and gunicorn's request time in
 # microseconds (from the request parsed to the response written; time waiting to be accepted is not included).
 ACCESS_LOG_FORMAT = "%(m)s %(U)s %(s)s %(D)s"
 ACCESS_LINE = re.compile(r"^(?P<method>\S+) (?P<path>\S+) (?P<status>\d{3}) (?P<micros>\d+)$")
@@ -27,36 +27,27 @@ ACCESS_LINE = re.compile(r"^(?P<method>\S+) (?P<path>\S+) (?P<status>\d{3}) (?P<
 class ProcfilePlatform:
     """The Procfile's processes on `database_url` and `redis_url`, each logging to `workdir`; a context manager.
 
-    `options` adds command-line options per process (say the sandbox's `--clock-speed`); `settings` are extra
-    environment variables (Config keys) for all of them."""
+    The consoles reach the web process at `url`, Twilio (the sandbox) the voice process at `voice_url`, as
+    `callcenter up` wires them. `options` adds command-line options per process (say the sandbox's
+    `--clock-speed`); `settings` are extra environment variables (Config keys) for all of them."""
 
     def __init__(self, workdir: Path, *, database_url: str, redis_url: str, secret_key: str,
-                 options: dict[str, list[str]] | None = None, settings: dict[str, str] | None = None,
-                 webhook_process: bool = False):
+                 options: dict[str, list[str]] | None = None, settings: dict[str, str] | None = None):
         self.workdir = workdir
-        self.port, self.sandbox_port = free_port(), free_port()
+        self.port, self.voice_port, self.sandbox_port = free_port(), free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.voice_url = f"http://127.0.0.1:{self.voice_port}"
         self.sandbox_url = f"http://127.0.0.1:{self.sandbox_port}"
-        # With `webhook_process`, the web command runs twice, as a proxy in front of two web processes would
-        # split them: the consoles on one, the telephony webhooks on the other (at the public URL Twilio is given).
-        self.public_port = free_port() if webhook_process else self.port
-        self.public_url = f"http://127.0.0.1:{self.public_port}"
-        self.access_log = workdir / "web-access.log"  # where the webhooks' requests are logged
+        self.access_log = workdir / "voice-access.log"  # where the webhooks' requests are logged
         self.env = dict(
             os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, SECRET_KEY=secret_key, PORT=str(self.port),
-            SANDBOX_PORT=str(self.sandbox_port), PUBLIC_BASE_URL=self.public_url,
+            VOICE_PORT=str(self.voice_port), VOICE_METRICS_DIR=str(workdir / "voice-metrics"),
+            SANDBOX_PORT=str(self.sandbox_port), PUBLIC_BASE_URL=self.url, VOICE_BASE_URL=self.voice_url,
             TWILIO_API_BASE_URL=self.sandbox_url, PYTHONPATH=str(ROOT),
             PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         ) | (settings or {})
         self.commands = parse_procfile((ROOT / "Procfile").read_text()).processes
-        self.environments = {name: self.env for name in self.commands}
-        self.options = {"web": ["--access-logfile", str(self.access_log), "--access-logformat", ACCESS_LOG_FORMAT]}
-        if webhook_process:
-            self.commands = {**self.commands, "web-webhooks": self.commands["web"]}
-            self.environments["web-webhooks"] = self.env | {"PORT": str(self.public_port)}
-            self.options = {"web": ["--access-logfile", str(workdir / "web-consoles-access.log"),
-                                    "--access-logformat", ACCESS_LOG_FORMAT],
-                            "web-webhooks": self.options["web"]}
+        self.options = {"voice": ["--access-logfile", str(self.access_log), "--access-logformat", ACCESS_LOG_FORMAT]}
         for name, extra in (options or {}).items():
             self.options[name] = self.options.get(name, []) + extra
         self.processes: dict[str, subprocess.Popen] = {}
@@ -67,11 +58,11 @@ class ProcfilePlatform:
                 line = " ".join([command, *map(shlex.quote, self.options.get(name, []))])
                 with open(self.log_path(name), "wb") as log:
                     # Its own session: stopping it stops the shell's children too (gunicorn's workers).
-                    self.processes[name] = subprocess.Popen(line, shell=True, env=self.environments[name], cwd=ROOT,
+                    self.processes[name] = subprocess.Popen(line, shell=True, env=self.env, cwd=ROOT,
                                                             stdout=log, stderr=subprocess.STDOUT,
                                                             start_new_session=True)
-            self._wait_until(lambda: _answers(self.url + "/healthz") and _answers(self.public_url + "/healthz"),
-                             "web")
+            self._wait_until(lambda: _answers(self.url + "/healthz") and _answers(self.voice_url + "/healthz"),
+                             "web and voice")
             self._wait_until(lambda: "Twilio sandbox on" in self.log_path("sandbox").read_text(errors="replace"),
                              "sandbox")
         except BaseException:
@@ -106,7 +97,7 @@ class ProcfilePlatform:
         return self.access_log.stat().st_size if self.access_log.exists() else 0
 
     def requests_since(self, offset: int, until: int | None = None) -> list[tuple[str, str, int, float]]:
-        """(method, path, status, seconds) of each request the webhooks' web process finished between two offsets."""
+        """(method, path, status, seconds) of each request the voice process finished between two offsets."""
         with open(self.access_log, "rb") as log:
             log.seek(offset)
             data = log.read() if until is None else log.read(until - offset)

@@ -121,8 +121,8 @@ def main() -> int:
     import redis
 
     redis.Redis.from_url(args.redis_url).flushdb()
-    web = WebServer("bench.screenpop_app:app", database_url=database_url, redis_url=args.redis_url,
-                    threads=args.agents + 56, extra_env={
+    web = WebServer("bench.screenpop_app:app", process="web", database_url=database_url, redis_url=args.redis_url,
+                    options=["--threads", str(args.agents + 56)], extra_env={
                         "SECRET_KEY": SECRET, "OFFER_TIMEOUT_SECONDS": "600",
                         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE", "")})
     base = web.url

@@ -1,17 +1,20 @@
-"""Run the platform the way the Procfile does (gunicorn, threads) for a benchmark, and sign Twilio requests."""
+"""Run one of the platform's web servers the way the Procfile does for a benchmark, and sign Twilio requests."""
 
 from __future__ import annotations
 
 import os
+import shlex
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+from honcho.environ import parse_procfile
 from twilio.request_validator import RequestValidator
 
 from callcenter.config import SANDBOX_AUTH_TOKEN
@@ -43,19 +46,26 @@ def free_port() -> int:
 
 
 class WebServer:
-    """One gunicorn web process serving `app_module` on the given stores; a context manager."""
+    """The Procfile's `process` line (`voice`: the webhooks; `web`: the consoles) serving `app_module` in place of
+    the platform's app, on the given stores; a context manager. `options` go to gunicorn after the Procfile's own,
+    so they win (`["--workers", "1"]` to try another count)."""
 
-    def __init__(self, app_module: str, *, database_url: str, redis_url: str, threads: int = 16, workers: int = 1,
-                 extra_env: dict | None = None):
+    def __init__(self, app_module: str, *, process: str, database_url: str, redis_url: str,
+                 options: list[str] | tuple[str, ...] = (), extra_env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.metrics = tempfile.TemporaryDirectory(prefix="bench-metrics-")
         env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, PUBLIC_BASE_URL=self.url,
-                   SECRET_KEY="bench", PYTHONPATH=str(ROOT))
+                   VOICE_BASE_URL=self.url, PORT=str(self.port), VOICE_PORT=str(self.port),
+                   VOICE_METRICS_DIR=self.metrics.name, SECRET_KEY="bench", PYTHONPATH=str(ROOT),
+                   PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
         env.update(extra_env or {})
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--workers", str(workers), "--threads",
-             str(threads), "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", app_module],
-            env=env, cwd=ROOT)
+        command = parse_procfile((ROOT / "Procfile").read_text()).processes[process]
+        assert command.endswith(" callcenter.wsgi:app"), command
+        command = " ".join([command.removesuffix(" callcenter.wsgi:app"), "--log-level", "warning",
+                            *map(shlex.quote, options), app_module])
+        # exec: the shell becomes `env`, which becomes gunicorn, so this pid is gunicorn's master.
+        self.process = subprocess.Popen(f"exec {command}", shell=True, env=env, cwd=ROOT)
 
     def __enter__(self) -> "WebServer":
         for _ in range(300):
@@ -69,6 +79,7 @@ class WebServer:
     def __exit__(self, *exc) -> None:
         self.process.terminate()
         self.process.wait()
+        self.metrics.cleanup()
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) used so far by gunicorn and its workers, from Linux's /proc: the cost per
@@ -91,6 +102,12 @@ def _cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def gunicorn_options(args) -> list[str]:
+    """`--workers`/`--threads` when a benchmark's command line asked for other counts than the Procfile's."""
+    return [*(["--workers", str(args.workers)] if args.workers else []),
+            *(["--threads", str(args.threads)] if args.threads else [])]
 
 
 def sign(url: str, form: dict) -> dict:

@@ -92,7 +92,7 @@ THROUGHPUT_TARGET = 0.5  # a voice route against the bare constant-TwiML route (
 
 def throughput_report(bare: dict, voice: dict, *, bare_cpu: list[float], voice_cpu: list[float], key: str,
                       label: str, as_json: bool, **context) -> int:
-    """Print a voice route's summary against the bare route's, with the web process's median CPU per request
+    """Print a voice route's summary against the bare route's, with the server's median CPU per request (all its workers)
     (JSON, or a line each and the verdict), and return the exit status: 0 when the ratio reaches the target."""
     bare["server_cpu_ms"], voice["server_cpu_ms"] = statistics.median(bare_cpu), statistics.median(voice_cpu)
     ratio = voice["rps"] / bare["rps"]
@@ -104,7 +104,7 @@ def throughput_report(bare: dict, voice: dict, *, bare_cpu: list[float], voice_c
         width = max(22, len(voice["name"]) + 1)
         for r in (bare, voice):
             print(f"{r['name']:<{width}} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
-                  f"web process CPU {r['server_cpu_ms']:.2f} ms/request  errors {r['errors']}")
+                  f"server CPU {r['server_cpu_ms']:.2f} ms/request  errors {r['errors']}")
         print(f"throughput ratio {label}/bare = {ratio:.2f} (target >= {THROUGHPUT_TARGET}): "
               f"{'PASS' if report['pass'] else 'FAIL'}")
     return 0 if report["pass"] else 1

@@ -1,5 +1,6 @@
 """Benchmark: `/voice/incoming` (signature check + interaction write + TwiML) against a bare constant-TwiML
-route, on the same gunicorn server, same concurrency, same run. Target: at least 0.5x the bare throughput.
+route, on the same server (the Procfile's voice process), same concurrency, same run. Target: at least 0.5x the
+bare throughput.
 
     python bench/webhook.py [--database-url postgresql://root@127.0.0.1/bench_webhook] [--requests 2000]
 """
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.throughput import run_closed_loop, summarize, throughput_report  # noqa: E402
-from bench.server import WebServer, redis_or_embedded, sign  # noqa: E402
+from bench.server import WebServer, gunicorn_options, redis_or_embedded, sign  # noqa: E402
 from callcenter.config import SANDBOX_ACCOUNT_SID  # noqa: E402
 from crm_core import models, schema  # noqa: E402
 from crm_core.db import make_engine  # noqa: E402
@@ -65,8 +66,8 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000, help="per round and variant")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=16, help="gunicorn threads")
-    parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes (the Procfile runs 1)")
+    parser.add_argument("--threads", type=int, help="gunicorn threads per worker (default: the Procfile's voice line)")
+    parser.add_argument("--workers", type=int, help="gunicorn worker processes (default: the Procfile's voice line)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -74,8 +75,8 @@ def main() -> int:
     database_url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     prepare_database(database_url)
     with redis_or_embedded(args.redis_url, workdir) as redis_url:
-        with WebServer("bench.webhook_app:app", database_url=database_url, redis_url=redis_url,
-                       threads=args.threads, workers=args.workers) as server:
+        with WebServer("bench.webhook_app:app", process="voice", database_url=database_url, redis_url=redis_url,
+                       options=gunicorn_options(args)) as server:
             def measure(path: str, n: int, cpu: list[float] | None = None):
                 expect = b"<Gather" if path == "/voice/incoming" else b"Hello"
                 to_send = signed_requests(server.url, path, n)

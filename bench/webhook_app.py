@@ -1,5 +1,5 @@
-"""The platform app plus one bare route returning constant TwiML, served together for bench/webhook.py
-(the web process's app, as the Procfile runs it)."""
+"""The platform app plus one bare route returning constant TwiML, served together for bench/webhook.py and
+bench/ivr.py (the platform's app, as the Procfile's voice process serves it)."""
 
 from flask import Response
 

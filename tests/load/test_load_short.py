@@ -1,7 +1,7 @@
 """The whole platform under a short load, as bench/load.py runs it in full: callers in the IVR, agents on their
-consoles and a predictive campaign at once, on the Procfile's processes (gunicorn web, rq worker, pacer, sandbox)
-over the test database and Redis (SQLite and the embedded Redis too: the processes share the file). Two web
-processes, the consoles on one and the webhooks on the other: every offer crosses between them."""
+consoles and a predictive campaign at once, on the Procfile's processes (gunicorn web and voice, rq worker, pacer,
+sandbox) over the test database and Redis (SQLite and the embedded Redis too: the processes share the file). The
+consoles are on the web process and the webhooks on the voice process's workers: every offer crosses between them."""
 
 import pytest
 import redis
@@ -10,7 +10,7 @@ from bench.load import WARM_UP_CALLS, LoadPlan, run_load
 from tests.conftest import empty_all_tables
 
 SHORT = LoadPlan(callers=30, agents=5, leads=12, customers=60, duration=90, timeout=150, baseline_calls=0,
-                 talk_seconds=8, web_processes=2)
+                 talk_seconds=8)
 
 
 @pytest.fixture(scope="module")
