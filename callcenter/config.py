@@ -135,9 +135,7 @@ class Config:
                     raise ConfigError(key, "is required in production")
             if self.TWILIO_AUTH_TOKEN == SANDBOX_AUTH_TOKEN:
                 raise ConfigError("TWILIO_AUTH_TOKEN", "is required in production (the sandbox token is public)")
-        for key in ("PUBLIC_BASE_URL", "TWILIO_API_BASE_URL", "VOICE_BASE_URL"):
-            if key == "VOICE_BASE_URL" and not self.VOICE_BASE_URL:
-                continue
+        for key in ("PUBLIC_BASE_URL", "TWILIO_API_BASE_URL", *(["VOICE_BASE_URL"] if self.VOICE_BASE_URL else [])):
             parsed = urlparse(getattr(self, key))
             if parsed.scheme not in ("http", "https") or not parsed.netloc:
                 raise ConfigError(key, f"must be an http(s) URL, got {getattr(self, key)!r}")
