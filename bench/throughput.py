@@ -92,8 +92,9 @@ THROUGHPUT_TARGET = 0.5  # a voice route against the bare constant-TwiML route (
 
 def throughput_report(bare: dict, voice: dict, *, bare_cpu: list[float], voice_cpu: list[float], key: str,
                       label: str, as_json: bool, **context) -> int:
-    """Print a voice route's summary against the bare route's, with the server's median CPU per request (all its workers)
-    (JSON, or a line each and the verdict), and return the exit status: 0 when the ratio reaches the target."""
+    """Print a voice route's summary against the bare route's, with the server's median CPU per request (all its
+    workers; JSON, or a line each and the verdict), and return the exit status: 0 when the ratio reaches the
+    target."""
     bare["server_cpu_ms"], voice["server_cpu_ms"] = statistics.median(bare_cpu), statistics.median(voice_cpu)
     ratio = voice["rps"] / bare["rps"]
     report = {**context, "bare": bare, key: voice, "throughput_ratio": ratio, "target": THROUGHPUT_TARGET,

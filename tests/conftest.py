@@ -344,6 +344,31 @@ def wait_until(condition, timeout: float = 15.0, message: str = "condition not r
     return value
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent == pid:
+                found.append(int(entry))
+    return found
+
+
+def answers(url: str) -> bool:
+    """Whether a GET of `url` succeeds now (False while its server is not up yet)."""
+    import requests
+
+    try:
+        return requests.get(url, timeout=2).ok
+    except requests.RequestException:
+        return False
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     import socket

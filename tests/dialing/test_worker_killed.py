@@ -25,7 +25,7 @@ from werkzeug.wrappers import Request, Response
 from crm_core import models
 from crm_core.db import utcnow
 from crm_core.users import create_user
-from tests.conftest import wait_until
+from tests.conftest import children, wait_until
 from dialer.jobs import pace_campaigns
 from twilio_sandbox import serve_in_thread
 
@@ -95,21 +95,6 @@ def kill_worker(pid: int) -> None:
     for horse in children(pid):
         os.kill(horse, signal.SIGKILL)
     os.kill(pid, signal.SIGKILL)
-
-
-def children(pid: int) -> list[int]:
-    """The processes whose parent is `pid`."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            if parent == pid:
-                found.append(int(entry))
-    return found
 
 
 def test_a_worker_killed_mid_dial_loses_no_lead_and_dials_no_attempt_twice(

@@ -10,9 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import requests
-
-from tests.conftest import TEST_SECRET, free_port, wait_until
+from tests.conftest import TEST_SECRET, answers, free_port, wait_until
 
 CALLCENTER = str(Path(sys.executable).parent / "callcenter")
 
@@ -31,7 +29,7 @@ def test_up_starts_the_platform_and_a_simulated_call_is_answered_by_the_voice_pr
     try:
         wait_until(lambda: up.poll() is None and "Twilio sandbox on" in log.read_text(errors="replace"), 90,
                    "the platform did not start")
-        wait_until(lambda: _answers(f"http://127.0.0.1:{port}/login"), 30, "the consoles' web process did not answer")
+        wait_until(lambda: answers(f"http://127.0.0.1:{port}/login"), 30, "the consoles' web process did not answer")
         call = subprocess.run([CALLCENTER, "call", "--from", "+7 916 123-45-67", "--press", "1"], env=env,
                               capture_output=True, text=True, timeout=120)
     finally:
@@ -45,10 +43,3 @@ def test_up_starts_the_platform_and_a_simulated_call_is_answered_by_the_voice_pr
     prefixes = {line.split("|")[0].split()[1] for line in log.read_text(errors="replace").splitlines()
                 if re.match(r"\d\d:\d\d:\d\d \w+ +\|", line)}  # honcho's "12:00:00 voice   | ..."
     assert {"web", "voice", "worker", "pacer", "sandbox"} <= prefixes
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).ok
-    except requests.RequestException:
-        return False

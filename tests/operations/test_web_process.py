@@ -9,18 +9,17 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
-
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 
 import requests
 from honcho.environ import parse_procfile
 from twilio.request_validator import RequestValidator
 
 from callcenter.config import SANDBOX_AUTH_TOKEN
-from tests.conftest import TEST_SECRET, call_params, free_port
+from tests.conftest import TEST_SECRET, answers, call_params, children, free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CALL_SID = "CA" + "5e" * 16
@@ -50,7 +49,7 @@ def test_the_procfile_voice_process_answers_webhooks_with_several_workers_and_co
     validator = RequestValidator(SANDBOX_AUTH_TOKEN)
     with procfile_process("voice", tmp_path, DATABASE_URL=database_url, REDIS_URL=redis_url, VOICE_PORT=str(port),
                           VOICE_METRICS_DIR=str(tmp_path / "voice-metrics"), VOICE_BASE_URL=url) as voice:
-        workers = _children(voice.pid)  # the shell exec'd env, env exec'd gunicorn: its master is voice.pid
+        workers = children(voice.pid)  # the shell exec'd env, env exec'd gunicorn: its master is voice.pid
 
         def incoming_call(n: int) -> requests.Response:
             params = call_params(f"CA{n:032x}", from_number="+79161234567")
@@ -73,29 +72,18 @@ def procfile_process(name: str, tmp_path: Path, **settings: str) -> Iterator[sub
     """The Procfile's `name` line, run through the shell as a process manager runs it, logging to tmp_path/NAME.log;
     yielded once it answers /healthz, stopped with SIGTERM afterwards."""
     command = parse_procfile((PROJECT_ROOT / "Procfile").read_text()).processes[name]
-    env = dict(os.environ, SECRET_KEY=TEST_SECRET, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-               **settings)
+    env = dict(os.environ, SECRET_KEY=TEST_SECRET,
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", **settings)
     port = settings["VOICE_PORT"] if name == "voice" else settings["PORT"]
     with open(tmp_path / f"{name}.log", "wb") as log:
         process = subprocess.Popen(f"exec {command}", shell=True, env=env, cwd=PROJECT_ROOT, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_for(lambda: _answers(f"http://127.0.0.1:{port}/healthz"), process)
+        _wait_for(lambda: answers(f"http://127.0.0.1:{port}/healthz"), process)
         yield process
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
-
-
-def _children(pid: int) -> list[int]:
-    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).ok
-    except requests.RequestException:
-        return False
 
 
 def _wait_for(condition, process, timeout: float = 90) -> None:
